@@ -1,0 +1,1 @@
+"""Thidua: emulation and commendation work (thi đua – khen thưởng) for the Vietnamese public sector."""

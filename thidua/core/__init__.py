@@ -1,0 +1,1 @@
+"""Cross-cutting pieces every domain app uses: errors, Vietnamese text folding, base templates."""
