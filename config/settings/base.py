@@ -6,6 +6,7 @@ clone; production sets DATABASE_URL, SECRET_KEY and ALLOWED_HOSTS (docs/deployme
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -141,11 +142,12 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
-_NODE_DIST = BASE_DIR / "node_modules"
-if _NODE_DIST.exists():
-    # Front-end packages come from the npm registry (package.json) and are served by WhiteNoise, never a CDN.
-    STATICFILES_DIRS.append(("vendor", _NODE_DIST))
+STATICFILES_DIRS: list[Any] = [BASE_DIR / "static"]
+# Front-end packages come from the npm registry (package.json, `npm ci`) and are served by WhiteNoise, never a CDN.
+_NODE = BASE_DIR / "node_modules"
+for _prefix, _dist in [("vendor/bootstrap", "bootstrap/dist"), ("vendor/bootstrap-icons", "bootstrap-icons/font")]:
+    if (_NODE / _dist).exists():
+        STATICFILES_DIRS.append((_prefix, _NODE / _dist))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
