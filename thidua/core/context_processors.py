@@ -1,4 +1,8 @@
-"""Template context shared by every page: the navigation entries the user's roles allow."""
+"""Template context shared by every page: the navigation entries the user's roles allow.
+
+Navigation is built here rather than in base.html so that which entries a role sees is decided
+in Python next to the permission predicates, and every page gets the same menu.
+"""
 
 from typing import Any
 
@@ -14,13 +18,19 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     items = [
-        (reverse("home"), _("My work")),
-        (reverse("organizations:block_list"), _("Blocks")),
-        (reverse("organizations:unit_list"), _("Units")),
-        (reverse("organizations:person_list"), _("People")),
+        (reverse("home"), _("My work"), "list-check"),
+        (reverse("organizations:block_list"), _("Blocks"), "collection"),
+        (reverse("organizations:unit_list"), _("Units"), "building"),
+        (reverse("organizations:person_list"), _("People"), "people"),
     ]
     if is_officer_anywhere(user):
-        items.append((reverse("audit:event_list"), _("Audit log")))
+        items.append((reverse("audit:event_list"), _("Audit log"), "journal-text"))
     if user_is_admin(user) or user.is_staff:
-        items.append((reverse("admin:index"), _("Administration")))
-    return {"nav_items": [{"url": url, "label": label, "active": request.path.startswith(url) and url != "/" or request.path == url} for url, label in items]}
+        items.append((reverse("admin:index"), _("Administration"), "gear"))
+    path = request.path
+    return {
+        "nav_items": [
+            {"url": url, "label": label, "icon": icon, "active": path == url or (url != "/" and path.startswith(url))}
+            for url, label, icon in items
+        ]
+    }
