@@ -23,7 +23,7 @@ def admin_user(db: Any) -> Any:
 @pytest.fixture
 def make_user(db: Any) -> Any:
     def _make(role: str | None = None, *, unit: Any = None, block_year: Any = None, **kwargs: Any) -> Any:
-        user = f.UserFactory(**kwargs)
+        user: Any = f.UserFactory(**kwargs)
         if role is not None:
             f.grant(user, role, unit=unit, block_year=block_year)
         return user

@@ -142,6 +142,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS: list[Any] = [BASE_DIR / "static"]
 # Front-end packages come from the npm registry (package.json, `npm ci`) and are served by WhiteNoise, never a CDN.
 _NODE = BASE_DIR / "node_modules"

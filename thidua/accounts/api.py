@@ -9,7 +9,7 @@ import datetime as dt
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from thidua.accounts.models import ApiToken, RoleAssignment, User
 from thidua.accounts.services import api_token_create, api_token_revoke
@@ -106,13 +106,13 @@ def token_list(request: HttpRequest) -> list[ApiToken]:
     response={201: TokenCreatedOut, **ERROR_RESPONSES},
     summary="Create an API token for yourself (session only; the token is shown once)",
 )
-def token_create(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, object]]:
+def token_create(request: HttpRequest, payload: TokenIn) -> Status[dict[str, object]]:
     token, clear = api_token_create(actor=request.auth, name=payload.name)  # type: ignore[attr-defined]
-    return 201, {**TokenOut.from_orm(token).model_dump(), "token": clear}
+    return Status(201, {**TokenOut.from_orm(token).model_dump(), "token": clear})
 
 
 @router.delete("/tokens/{token_id}", response={204: None, **ERROR_RESPONSES}, summary="Revoke one of your tokens")
-def token_revoke(request: HttpRequest, token_id: int) -> tuple[int, None]:
+def token_revoke(request: HttpRequest, token_id: int) -> Status[None]:
     token = get_object_or_404(ApiToken, pk=token_id, user=request.auth)  # type: ignore[attr-defined]
     api_token_revoke(actor=request.auth, token=token)  # type: ignore[attr-defined]
-    return 204, None
+    return Status(204, None)

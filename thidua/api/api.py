@@ -1,5 +1,31 @@
-"""The JSON API (django-ninja) under /api/, placeholder until the API work lands."""
+"""The JSON API (django-ninja) under /api/: one NinjaAPI that mounts each app's router.
+
+Authentication, the error format and the docs are decided here once, so every app's endpoints
+behave alike: bearer token or session (with CSRF), JSON errors with stable codes, an OpenAPI
+document at /api/openapi.json and Swagger UI at /api/docs served from our own static files
+(ninja is in INSTALLED_APPS, so its template loads the bundled assets, never a CDN).
+"""
 
 from ninja import NinjaAPI
 
-api = NinjaAPI(title="Thidua API", version="1", urls_namespace="api")
+from thidua.accounts.api import router as accounts_router
+from thidua.api.auth import default_auth
+from thidua.api.errors import install_error_handlers
+from thidua.organizations.api import router as organizations_router
+
+api = NinjaAPI(
+    title="Thidua API",
+    version="1",
+    description=(
+        "Emulation and commendation (thi đua – khen thưởng) data. Authenticate with a personal token "
+        "(`Authorization: Bearer td_…`, create one at POST /api/tokens while signed in) or with the browser "
+        "session plus the X-CSRFToken header. Errors are JSON: `{code, message, field?, details?}`."
+    ),
+    urls_namespace="api",
+    auth=default_auth,
+)
+install_error_handlers(api)
+api.add_router("", accounts_router)
+api.add_router("", organizations_router)
+
+__all__ = ["api"]

@@ -88,8 +88,15 @@ def _validation_details(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     details = []
     for error in errors:
         loc = [str(part) for part in error.get("loc", ())]
+        # ("body", "payload", "code") names the field "code"; ("query", "kind") names "kind".
+        field_parts = loc[2:] if loc[:1] == ["body"] and len(loc) > 2 else loc[1:]
         details.append(
-            {"loc": loc, "field": ".".join(loc[1:]) or None, "type": error.get("type"), "msg": _json_safe(error.get("msg"))}
+            {
+                "loc": loc,
+                "field": ".".join(field_parts) or None,
+                "type": error.get("type"),
+                "msg": _json_safe(error.get("msg")),
+            }
         )
     return details
 

@@ -15,8 +15,17 @@ def audit_chain_verify() -> tuple[int, Break | None]:
     rows = (
         AuditEvent.objects.order_by("seq")
         .values(
-            "seq", "occurred_at", "actor_id", "actor_label", "action", "object_type",
-            "object_id", "object_repr", "changes", "prev_hash", "hash",
+            "seq",
+            "occurred_at",
+            "actor_id",
+            "actor_label",
+            "action",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "changes",
+            "prev_hash",
+            "hash",
         )
         .iterator(chunk_size=2000)
     )

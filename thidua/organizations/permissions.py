@@ -8,9 +8,9 @@ every role on an object the user is responsible for and on one they are not.
 | organizations.view_unit             | Unit       | any signed-in user                                |
 | organizations.add_unit              | parent Unit| admin; officer over the parent                    |
 | organizations.change_unit           | Unit       | admin; officer over it; its unit head             |
-| organizations.view_person           | Person     | admin; officer over a unit of theirs; head/clerk of one of their units; themselves |
+| organizations.view_person           | Person     | admin; officer over their unit; its head/clerk; self |
 | organizations.add_person            | Unit       | admin; officer over it; its unit head or clerk    |
-| organizations.change_person         | Person     | admin; officer over a unit of theirs; head/clerk of one of their units |
+| organizations.change_person         | Person     | admin; officer over their unit; its head/clerk    |
 | organizations.view_block(year)      | Block(Year)| any signed-in user                                |
 | organizations.add_block             | owner Unit | admin; officer over the owner                     |
 | organizations.change_block          | Block      | admin; officer over its owner                     |

@@ -51,7 +51,7 @@ def propose_rotation(
 
     if rule == DEPUTY_BECOMES_HEAD and current_deputies:
         new_head = current_deputies[0]
-        chosen = current_deputies[1:wanted + 1]
+        chosen = current_deputies[1 : wanted + 1]
         anchor = current_deputies[-1]
     else:
         new_head = _cycle_after(members, head)[0]

@@ -6,16 +6,12 @@ serves `ILIKE '%word%'` and ranks by similarity. Queries are folded the same way
 "DONG HA" finds "Đông Hà" on both.
 """
 
-from typing import TypeVar
-
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection, models
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
 from thidua.core.vi_text import search_tokens, vi_fold
-
-M = TypeVar("M", bound=models.Model)
 
 FTS_TABLES = {
     "organizations_unit": "organizations_unit_fts",
@@ -24,7 +20,7 @@ FTS_TABLES = {
 }
 
 
-def search(queryset: QuerySet[M], query: str | None) -> QuerySet[M]:
+def search[M: models.Model](queryset: QuerySet[M], query: str | None) -> QuerySet[M]:
     """Filter `queryset` to rows whose search_key contains every word of `query` (as a prefix on SQLite)."""
     tokens = search_tokens(query)
     if not tokens:
@@ -33,14 +29,14 @@ def search(queryset: QuerySet[M], query: str | None) -> QuerySet[M]:
     if connection.vendor == "postgresql":
         for token in tokens:
             queryset = queryset.filter(search_key__contains=token)
-        return queryset.annotate(_rank=TrigramWordSimilarity(vi_fold(query), "search_key")).order_by(
-            "-_rank", *queryset.query.order_by or queryset.model._meta.ordering
-        )
+        ordering = list(queryset.query.order_by or queryset.model._meta.ordering or [])
+        ranked = queryset.annotate(_rank=TrigramWordSimilarity(vi_fold(query), "search_key"))
+        return ranked.order_by("-_rank", *ordering)  # type: ignore[return-value]
     if connection.vendor == "sqlite" and table in FTS_TABLES:
         fts = FTS_TABLES[table]
         match = " ".join(f'"{token}"*' for token in tokens)
         # The MATCH string is a bound parameter and the tokens are \w+ only; the table name is ours.
-        ids = RawSQL(f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [match])  # noqa: S611
+        ids = RawSQL(f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [match])  # noqa: S608, S611
         return queryset.filter(pk__in=ids)
     for token in tokens:
         queryset = queryset.filter(search_key__contains=token)

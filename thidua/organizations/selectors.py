@@ -98,7 +98,9 @@ def block_year_rotation_proposal(*, block_year: BlockYear) -> RotationProposal:
     members = [m.unit_id for m in block_year.memberships.all()]
     leadership = list(block_year.leadership.all())
     head = next((row.unit_id for row in leadership if row.role == LeadershipRole.HEAD), None)
-    deputies = [row.unit_id for row in sorted(leadership, key=lambda r: r.position) if row.role == LeadershipRole.DEPUTY]
+    deputies = [
+        row.unit_id for row in sorted(leadership, key=lambda r: r.position) if row.role == LeadershipRole.DEPUTY
+    ]
     return propose_rotation(
         rule=block_year.block.rotation_rule,
         members=members,

@@ -25,7 +25,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", "secret-pass-123")
 
     @factory.post_generation
-    def _save(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
+    def _save(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create:
             obj.save()
 
@@ -61,7 +61,9 @@ def build_tree() -> dict[str, Any]:
     centre_b = make_unit("TTB", "Trung tâm Đào tạo Đức Thọ", parent=dept)
     centre_c = make_unit("TTC", "Trung tâm Kiểm soát bệnh tật", parent=other_dept)
     board = make_unit("BQL", "Ban Quản lý dự án", parent=other_dept, kind="management_board")
-    block = services.block_create(actor=actor, code="K1", name="Khối thi đua các trung tâm, ban quản lý", owner=province)
+    block = services.block_create(
+        actor=actor, code="K1", name="Khối thi đua các trung tâm, ban quản lý", owner=province
+    )
     other_block = services.block_create(actor=actor, code="K2", name="Khối thi đua các sở", owner=province)
     block_year = services.block_year_create(actor=actor, block=block, year=2025)
     for unit in (centre_a, centre_b, centre_c, board):

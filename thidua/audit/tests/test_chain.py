@@ -58,8 +58,20 @@ def test_rehashing_one_row_still_breaks_the_next_link(tree: dict[str, Any]) -> N
     events = list(AuditEvent.objects.order_by("seq")[:3])
     forged = events[1]
     forged.object_repr = "forged"
-    fields = {f: getattr(forged, f) for f in ("seq", "occurred_at", "actor_id", "actor_label", "action",
-                                               "object_type", "object_id", "object_repr", "changes")}
+    fields = {
+        f: getattr(forged, f)
+        for f in (
+            "seq",
+            "occurred_at",
+            "actor_id",
+            "actor_label",
+            "action",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "changes",
+        )
+    }
     AuditEvent.objects.filter(pk=forged.pk).update(object_repr="forged", hash=link_hash(forged.prev_hash, fields))
     _checked, broken = audit_chain_verify()
     assert broken is not None

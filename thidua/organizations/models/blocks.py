@@ -177,9 +177,7 @@ class BlockLeadership(TimeStampedModel):
         ordering = ["role", "position"]
         constraints = [
             models.UniqueConstraint(fields=["block_year", "unit"], name="blockleadership_unit_once"),
-            models.UniqueConstraint(
-                fields=["block_year"], condition=Q(role="head"), name="blockleadership_one_head"
-            ),
+            models.UniqueConstraint(fields=["block_year"], condition=Q(role="head"), name="blockleadership_one_head"),
         ]
 
     def __str__(self) -> str:

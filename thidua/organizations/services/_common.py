@@ -28,10 +28,14 @@ def clean_text(value: str | None, *, field: str, max_length: int, required: bool
 
 def check_choice(value: str, choices: type[models.TextChoices], *, field: str) -> str:
     if value not in choices.values:
-        raise ValidationFailed(_("“%(value)s” is not a valid choice.") % {"value": value}, code="invalid_choice", field=field)
+        raise ValidationFailed(
+            _("“%(value)s” is not a valid choice.") % {"value": value}, code="invalid_choice", field=field
+        )
     return value
 
 
 def check_period(start: dt.date | None, end: dt.date | None, *, field: str) -> None:
     if start is not None and end is not None and end < start:
-        raise ValidationFailed(_("The end date must not be before the start date."), code="dates_out_of_order", field=field)
+        raise ValidationFailed(
+            _("The end date must not be before the start date."), code="dates_out_of_order", field=field
+        )

@@ -34,7 +34,9 @@ BLOCK_FIELDS = ["code", "name", "kind", "owner", "description", "rotation_rule",
 
 def _check_deputy_count(value: int) -> int:
     if not isinstance(value, int) or value < 0 or value > 10:
-        raise ValidationFailed(_("The number of deputies must be between 0 and 10."), code="invalid", field="deputy_count")
+        raise ValidationFailed(
+            _("The number of deputies must be between 0 and 10."), code="invalid", field="deputy_count"
+        )
     return value
 
 
@@ -55,7 +57,9 @@ def block_create(
     require_perm(actor, "organizations.add_block", owner)
     code = clean_text(code, field="code", max_length=32, required=True)
     if Block.objects.filter(code__iexact=code).exists():
-        raise ValidationFailed(_("A block with code “%(code)s” already exists.") % {"code": code}, code="duplicate_code", field="code")
+        raise ValidationFailed(
+            _("A block with code “%(code)s” already exists.") % {"code": code}, code="duplicate_code", field="code"
+        )
     block = Block(
         code=code,
         name=clean_text(name, field="name", max_length=255, required=True),
@@ -68,7 +72,9 @@ def block_create(
     )
     block.search_key = search_key(block.name, block.code)
     block.save()
-    audit_record(actor=actor, action="block.create", obj=block, changes=model_changes({}, snapshot(block, BLOCK_FIELDS)))
+    audit_record(
+        actor=actor, action="block.create", obj=block, changes=model_changes({}, snapshot(block, BLOCK_FIELDS))
+    )
     return block
 
 
@@ -78,7 +84,8 @@ def block_update(*, actor: Any, block: Block, **changes: Any) -> Block:
     unknown = set(changes) - {"name", "description", "rotation_rule", "deputy_count", "is_active"}
     if unknown:
         raise ValidationFailed(
-            _("These fields cannot be changed here: %(field)s") % {"field": ", ".join(sorted(unknown))}, code="unknown_field"
+            _("These fields cannot be changed here: %(field)s") % {"field": ", ".join(sorted(unknown))},
+            code="unknown_field",
         )
     before = snapshot(block, BLOCK_FIELDS)
     for name, value in changes.items():
@@ -122,7 +129,9 @@ def _check_deadlines(deadlines: Mapping[str, dt.date], year: int) -> None:
         previous = (phase, due)
     unknown = set(deadlines) - set(PHASE_ORDER)
     if unknown:
-        raise ValidationFailed(_("Unknown phase: %(phase)s") % {"phase": ", ".join(sorted(unknown))}, code="invalid_choice")
+        raise ValidationFailed(
+            _("Unknown phase: %(phase)s") % {"phase": ", ".join(sorted(unknown))}, code="invalid_choice"
+        )
 
 
 @transaction.atomic
@@ -140,7 +149,9 @@ def block_year_create(
         raise ValidationFailed(_("Enter a year between 2000 and 2100."), code="invalid", field="year")
     if BlockYear.objects.filter(block=block, year=year).exists():
         raise ValidationFailed(
-            _("%(block)s already has a block-year %(year)s.") % {"block": block, "year": year}, code="duplicate", field="year"
+            _("%(block)s already has a block-year %(year)s.") % {"block": block, "year": year},
+            code="duplicate",
+            field="year",
         )
     _check_deadlines(deadlines or {}, year)
     block_year = BlockYear.objects.create(block=block, year=year)
@@ -158,7 +169,12 @@ def block_year_create(
         actor=actor,
         action="block_year.create",
         obj=block_year,
-        changes={"block": block.pk, "year": year, "deadlines": {k: str(v) for k, v in (deadlines or {}).items()}, "members": copied},
+        changes={
+            "block": block.pk,
+            "year": year,
+            "deadlines": {k: str(v) for k, v in (deadlines or {}).items()},
+            "members": copied,
+        },
     )
     return block_year
 
@@ -170,7 +186,9 @@ def block_year_set_deadlines(*, actor: Any, block_year: BlockYear, deadlines: Ma
     _check_deadlines(deadlines, block_year.year)
     before = {d.phase: str(d.due_date) for d in block_year.deadlines.all()}
     block_year.deadlines.all().delete()
-    PhaseDeadline.objects.bulk_create(PhaseDeadline(block_year=block_year, phase=p, due_date=d) for p, d in deadlines.items())
+    PhaseDeadline.objects.bulk_create(
+        PhaseDeadline(block_year=block_year, phase=p, due_date=d) for p, d in deadlines.items()
+    )
     audit_record(
         actor=actor,
         action="block_year.set_deadlines",
@@ -217,14 +235,17 @@ def _add_member(block_year: BlockYear, unit: Unit, position: int | None) -> Bloc
             )
     except IntegrityError as exc:  # lost a race with a concurrent add of the same unit
         raise ValidationFailed(
-            _("%(unit)s is already a member of a block of this kind in %(year)s.") % {"unit": unit, "year": block_year.year},
+            _("%(unit)s is already a member of a block of this kind in %(year)s.")
+            % {"unit": unit, "year": block_year.year},
             code="unit_in_other_block",
             field="unit",
         ) from exc
 
 
 @transaction.atomic
-def block_member_add(*, actor: Any, block_year: BlockYear, unit: Unit, rotation_position: int | None = None) -> BlockMembership:
+def block_member_add(
+    *, actor: Any, block_year: BlockYear, unit: Unit, rotation_position: int | None = None
+) -> BlockMembership:
     """Add `unit` to the block in that year (at most one block of a kind per unit and year)."""
     require_perm(actor, "organizations.manage_members", block_year)
     if unit.status != UnitStatus.ACTIVE:
@@ -249,7 +270,9 @@ def block_member_remove(*, actor: Any, block_year: BlockYear, unit: Unit) -> Non
         )
     deleted, _detail = block_year.memberships.filter(unit=unit).delete()
     if not deleted:
-        raise ValidationFailed(_("%(unit)s is not a member of this block-year.") % {"unit": unit}, code="not_member", field="unit")
+        raise ValidationFailed(
+            _("%(unit)s is not a member of this block-year.") % {"unit": unit}, code="not_member", field="unit"
+        )
     audit_record(actor=actor, action="block_year.member_remove", obj=block_year, changes={"unit": [unit.pk, None]})
 
 
@@ -273,7 +296,9 @@ def block_year_set_leadership(
         raise ValidationFailed(_("Choose at least one deputy unit."), code="required", field="deputies")
     seats = [head, *deputies]
     if len({unit.pk for unit in seats}) != len(seats):
-        raise ValidationFailed(_("A unit cannot hold two seats in the leadership."), code="duplicate_seat", field="deputies")
+        raise ValidationFailed(
+            _("A unit cannot hold two seats in the leadership."), code="duplicate_seat", field="deputies"
+        )
     member_ids = set(block_year.memberships.values_list("unit_id", flat=True))
     for field_name, unit in [("head", head)] + [("deputies", d) for d in deputies]:
         if unit.pk not in member_ids:
@@ -286,7 +311,9 @@ def block_year_set_leadership(
     for unit_id, (person, _title) in representatives.items():
         if person is not None and not person.memberships.filter(unit_id=unit_id, end_date__isnull=True).exists():
             raise ValidationFailed(
-                _("%(person)s does not work in that unit now.") % {"person": person}, code="representative_not_staff", field="representatives"
+                _("%(person)s does not work in that unit now.") % {"person": person},
+                code="representative_not_staff",
+                field="representatives",
             )
     before = [(row.role, row.unit_id) for row in block_year.leadership.all()]
     block_year.leadership.all().delete()
@@ -319,7 +346,9 @@ def block_year_create_next(*, actor: Any, block_year: BlockYear) -> BlockYear:
     next_year = block_year_create(actor=actor, block=block_year.block, year=block_year.year + 1, copy_members=True)
     members = list(next_year.memberships.values_list("unit_id", flat=True))
     head = block_year.leadership.filter(role=LeadershipRole.HEAD).values_list("unit_id", flat=True).first()
-    deputies = list(block_year.leadership.filter(role=LeadershipRole.DEPUTY).order_by("position").values_list("unit_id", flat=True))
+    deputies = list(
+        block_year.leadership.filter(role=LeadershipRole.DEPUTY).order_by("position").values_list("unit_id", flat=True)
+    )
     proposal = propose_rotation(
         rule=block_year.block.rotation_rule,
         members=members,
@@ -336,4 +365,3 @@ def block_year_create_next(*, actor: Any, block_year: BlockYear) -> BlockYear:
             deputies=[units[d] for d in proposal.deputies],
         )
     return next_year
-

@@ -20,9 +20,14 @@ def _check_gender(value: str) -> str:
     return check_choice(value, Person.Gender, field="gender") if value else ""
 
 
-def _check_no_overlap(person: Person, unit: Unit, start: dt.date, end: dt.date | None, *, exclude_pk: int | None = None) -> None:
+def _check_no_overlap(
+    person: Person, unit: Unit, start: dt.date, end: dt.date | None, *, exclude_pk: int | None = None
+) -> None:
     """A person holds at most one position in the same unit at a time."""
-    for other in person.memberships.filter(unit=unit).exclude(pk=exclude_pk):
+    others = person.memberships.filter(unit=unit)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    for other in others:
         other_end = other.end_date or dt.date.max
         if start <= other_end and (end or dt.date.max) >= other.start_date:
             raise ValidationFailed(
@@ -59,7 +64,9 @@ def person_create(
         is_demo=is_demo,
     )
     if date_of_birth is not None and date_of_birth > start_date:
-        raise ValidationFailed(_("The start date must be after the date of birth."), code="dates_out_of_order", field="start_date")
+        raise ValidationFailed(
+            _("The start date must be after the date of birth."), code="dates_out_of_order", field="start_date"
+        )
     person.search_key = search_key(person.full_name, person.email)
     person.save()
     membership = PersonMembership.objects.create(
@@ -82,7 +89,9 @@ def person_update(*, actor: Any, person: Person, **changes: Any) -> Person:
     require_perm(actor, "organizations.change_person", person)
     unknown = set(changes) - set(PERSON_FIELDS)
     if unknown:
-        raise ValidationFailed(_("Unknown field: %(field)s") % {"field": ", ".join(sorted(unknown))}, code="unknown_field")
+        raise ValidationFailed(
+            _("Unknown field: %(field)s") % {"field": ", ".join(sorted(unknown))}, code="unknown_field"
+        )
     before = snapshot(person, PERSON_FIELDS)
     for name, value in changes.items():
         if name == "full_name":
@@ -125,7 +134,11 @@ def person_membership_add(
         actor=actor,
         action="person.membership_add",
         obj=person,
-        changes={"unit": [None, unit.pk], "position": [None, membership.position], "start_date": [None, str(start_date)]},
+        changes={
+            "unit": [None, unit.pk],
+            "position": [None, membership.position],
+            "start_date": [None, str(start_date)],
+        },
     )
     return membership
 

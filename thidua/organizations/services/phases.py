@@ -28,7 +28,9 @@ def block_year_advance_phase(*, actor: Any, block_year: BlockYear, to_phase: str
     block_year = BlockYear.objects.select_for_update().select_related("block__owner").get(pk=block_year.pk)
     require_perm(actor, "organizations.advance_phase", block_year)
     if to_phase not in PHASE_ORDER:
-        raise ValidationFailed(_("Unknown phase: %(phase)s") % {"phase": to_phase}, code="invalid_choice", field="to_phase")
+        raise ValidationFailed(
+            _("Unknown phase: %(phase)s") % {"phase": to_phase}, code="invalid_choice", field="to_phase"
+        )
     current = PHASE_ORDER.index(block_year.phase)
     target = PHASE_ORDER.index(to_phase)
     if target <= current:
@@ -40,7 +42,8 @@ def block_year_advance_phase(*, actor: Any, block_year: BlockYear, to_phase: str
         )
     if target != current + 1:
         raise ValidationFailed(
-            _("The next phase is “%(next)s”; phases cannot be skipped.") % {"next": Phase(PHASE_ORDER[current + 1]).label},
+            _("The next phase is “%(next)s”; phases cannot be skipped.")
+            % {"next": Phase(PHASE_ORDER[current + 1]).label},
             code="phase_skipped",
             field="to_phase",
         )
@@ -55,5 +58,10 @@ def block_year_advance_phase(*, actor: Any, block_year: BlockYear, to_phase: str
     from_phase = block_year.phase
     block_year.phase = to_phase
     block_year.save(update_fields=["phase", "updated_at"])
-    audit_record(actor=actor, action="block_year.advance_phase", obj=block_year, changes={"phase": [from_phase, to_phase], "note": note})
+    audit_record(
+        actor=actor,
+        action="block_year.advance_phase",
+        obj=block_year,
+        changes={"phase": [from_phase, to_phase], "note": note},
+    )
     return block_year

@@ -15,7 +15,19 @@ from thidua.core.vi_text import search_key
 from thidua.organizations.models import Unit, UnitKind, UnitStatus
 from thidua.organizations.services._common import check_choice, check_period, clean_text, snapshot
 
-UNIT_FIELDS = ["code", "name", "short_name", "kind", "parent", "address", "phone", "email", "status", "valid_from", "valid_to"]
+UNIT_FIELDS = [
+    "code",
+    "name",
+    "short_name",
+    "kind",
+    "parent",
+    "address",
+    "phone",
+    "email",
+    "status",
+    "valid_from",
+    "valid_to",
+]
 
 
 def _check_code_free(code: str, *, exclude_pk: int | None = None) -> None:
@@ -89,7 +101,9 @@ def unit_update(*, actor: Any, unit: Unit, **changes: Any) -> Unit:
     require_perm(actor, "organizations.change_unit", unit)
     unknown = set(changes) - set(UNIT_FIELDS)
     if unknown:
-        raise ValidationFailed(_("Unknown field: %(field)s") % {"field": ", ".join(sorted(unknown))}, code="unknown_field")
+        raise ValidationFailed(
+            _("Unknown field: %(field)s") % {"field": ", ".join(sorted(unknown))}, code="unknown_field"
+        )
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     before = snapshot(unit, UNIT_FIELDS)
     if "code" in changes or "parent" in changes:
@@ -98,7 +112,9 @@ def unit_update(*, actor: Any, unit: Unit, **changes: Any) -> Unit:
         if name in {"code", "name"}:
             value = clean_text(value, field=name, max_length=32 if name == "code" else 255, required=True)
         elif name in {"short_name", "address", "phone", "email"}:
-            value = clean_text(value, field=name, max_length={"short_name": 100, "address": 255, "phone": 50}.get(name, 254))
+            value = clean_text(
+                value, field=name, max_length={"short_name": 100, "address": 255, "phone": 50}.get(name, 254)
+            )
         elif name == "kind":
             check_choice(value, UnitKind, field=name)
         elif name == "status":
@@ -111,7 +127,9 @@ def unit_update(*, actor: Any, unit: Unit, **changes: Any) -> Unit:
     if "parent" in changes:
         new_parent: Unit | None = changes["parent"]
         if new_parent is not None and new_parent.path.startswith(old_path):
-            raise ValidationFailed(_("A unit cannot be moved under itself or one of its sub-units."), code="tree_cycle", field="parent")
+            raise ValidationFailed(
+                _("A unit cannot be moved under itself or one of its sub-units."), code="tree_cycle", field="parent"
+            )
         unit.path = f"{new_parent.path if new_parent else '/'}{unit.pk}/"
         unit.depth = new_parent.depth + 1 if new_parent else 0
     unit.search_key = _unit_search_key(unit)

@@ -38,7 +38,9 @@ def test_search_finds_nothing_for_unknown_word(tree: dict[str, Any]) -> None:
 
 
 def test_people_and_blocks_are_searchable(tree: dict[str, Any]) -> None:
-    assert list(search(Person.objects.all(), "nguyen van duc").values_list("full_name", flat=True)) == ["Nguyễn Văn Đức"]
+    assert list(search(Person.objects.all(), "nguyen van duc").values_list("full_name", flat=True)) == [
+        "Nguyễn Văn Đức"
+    ]
     assert search(Block.objects.all(), "khoi thi dua cac so").count() == 1
 
 

@@ -59,14 +59,24 @@ def test_duplicate_unit_code_is_refused(tree: dict[str, Any], code: str) -> None
 
 def test_unit_dates_out_of_order(tree: dict[str, Any]) -> None:
     with NothingWritten(), pytest.raises(ValidationFailed) as err:
-        make_unit("NEW", "Trung tâm mới", parent=tree["dept"], valid_from=dt.date(2025, 5, 1), valid_to=dt.date(2025, 1, 1))
+        make_unit(
+            "NEW", "Trung tâm mới", parent=tree["dept"], valid_from=dt.date(2025, 5, 1), valid_to=dt.date(2025, 1, 1)
+        )
     assert err.value.code == "dates_out_of_order"
 
 
-@pytest.mark.parametrize(("field", "value", "code"), [("name", "   ", "required"), ("kind", "castle", "invalid_choice"),
-                                                      ("name", "x" * 300, "too_long")])
+@pytest.mark.parametrize(
+    ("field", "value", "code"),
+    [("name", "   ", "required"), ("kind", "castle", "invalid_choice"), ("name", "x" * 300, "too_long")],
+)
 def test_unit_create_validates_fields(tree: dict[str, Any], field: str, value: str, code: str) -> None:
-    kwargs: dict[str, Any] = {"code": "NEW", "name": "Trung tâm mới", "parent": tree["dept"], "kind": "centre", field: value}
+    kwargs: dict[str, Any] = {
+        "code": "NEW",
+        "name": "Trung tâm mới",
+        "parent": tree["dept"],
+        "kind": "centre",
+        field: value,
+    }
     with NothingWritten(), pytest.raises(ValidationFailed) as err:
         services.unit_create(actor=system_actor(), **kwargs)
     assert err.value.code == code
@@ -107,7 +117,11 @@ def test_person_history(tree: dict[str, Any]) -> None:
     current = person.memberships.get()
     services.person_membership_end(actor=system_actor(), membership=current, end_date=dt.date(2024, 12, 31))
     services.person_membership_add(
-        actor=system_actor(), person=person, unit=tree["centre_b"], position="Phó Giám đốc", start_date=dt.date(2025, 1, 1)
+        actor=system_actor(),
+        person=person,
+        unit=tree["centre_b"],
+        position="Phó Giám đốc",
+        start_date=dt.date(2025, 1, 1),
     )
     positions = list(person.memberships.order_by("start_date").values_list("unit__code", "end_date"))
     assert positions == [("TTA", dt.date(2024, 12, 31)), ("TTB", None)]
@@ -129,7 +143,11 @@ def test_membership_dates_out_of_order(tree: dict[str, Any]) -> None:
 def test_overlapping_membership_in_the_same_unit(tree: dict[str, Any]) -> None:
     with NothingWritten(), pytest.raises(ValidationFailed) as err:
         services.person_membership_add(
-            actor=system_actor(), person=tree["person_a"], unit=tree["centre_a"], position="Kế toán", start_date=dt.date(2024, 1, 1)
+            actor=system_actor(),
+            person=tree["person_a"],
+            unit=tree["centre_a"],
+            position="Kế toán",
+            start_date=dt.date(2024, 1, 1),
         )
     assert err.value.code == "membership_overlap"
 
@@ -137,7 +155,13 @@ def test_overlapping_membership_in_the_same_unit(tree: dict[str, Any]) -> None:
 def test_person_create_is_all_or_nothing(tree: dict[str, Any]) -> None:
     people = Person.objects.count()
     with NothingWritten(), pytest.raises(ValidationFailed):
-        services.person_create(actor=system_actor(), unit=tree["centre_a"], full_name="Lê Văn A", position="", start_date=dt.date(2025, 1, 1))
+        services.person_create(
+            actor=system_actor(),
+            unit=tree["centre_a"],
+            full_name="Lê Văn A",
+            position="",
+            start_date=dt.date(2025, 1, 1),
+        )
     assert Person.objects.count() == people
     assert not PersonMembership.objects.filter(person__full_name="Lê Văn A").exists()
 
@@ -155,7 +179,9 @@ def test_unit_in_two_blocks_of_the_same_kind_in_one_year(tree: dict[str, Any]) -
 
 
 def test_same_unit_may_join_a_block_of_another_kind_or_another_year(tree: dict[str, Any]) -> None:
-    cluster = services.block_create(actor=system_actor(), code="C1", name="Cụm thi đua số 1", owner=tree["province"], kind="cluster")
+    cluster = services.block_create(
+        actor=system_actor(), code="C1", name="Cụm thi đua số 1", owner=tree["province"], kind="cluster"
+    )
     cluster_year = services.block_year_create(actor=system_actor(), block=cluster, year=2025)
     services.block_member_add(actor=system_actor(), block_year=cluster_year, unit=tree["centre_a"])
     other_2026 = services.block_year_create(actor=system_actor(), block=tree["other_block"], year=2026)
@@ -184,7 +210,9 @@ def test_leadership_must_be_members(tree: dict[str, Any], seat: str) -> None:
     head, deputies = (outsider, [tree["centre_b"]]) if seat == "head" else (tree["centre_a"], [outsider])
     before = list(BlockLeadership.objects.values_list("unit_id", "role"))
     with NothingWritten(), pytest.raises(ValidationFailed) as err:
-        services.block_year_set_leadership(actor=system_actor(), block_year=tree["block_year"], head=head, deputies=deputies)
+        services.block_year_set_leadership(
+            actor=system_actor(), block_year=tree["block_year"], head=head, deputies=deputies
+        )
     assert err.value.code == "not_member"
     assert list(BlockLeadership.objects.values_list("unit_id", "role")) == before
 
@@ -206,7 +234,9 @@ def test_leadership_with_representatives(tree: dict[str, Any]) -> None:
         deputies=[tree["centre_b"], tree["centre_c"]],
         representatives={tree["centre_a"].pk: (rep, "Giám đốc")},
     )
-    rows = list(tree["block_year"].leadership.order_by("position").values_list("unit__code", "role", "representative_id"))
+    rows = list(
+        tree["block_year"].leadership.order_by("position").values_list("unit__code", "role", "representative_id")
+    )
     assert rows == [("TTA", "head", rep.pk), ("TTB", "deputy", None), ("TTC", "deputy", None)]
 
 
@@ -243,13 +273,19 @@ def test_deadlines_out_of_order(tree: dict[str, Any]) -> None:
     assert err.value.code == "dates_out_of_order"
     assert not BlockYear.objects.filter(year=2026).exists()
     with NothingWritten(), pytest.raises(ValidationFailed) as err:
-        services.block_year_set_deadlines(actor=system_actor(), block_year=tree["block_year"], deadlines=bad | {"plan": dt.date(2025, 3, 1), "covenant": dt.date(2025, 2, 1)})
+        services.block_year_set_deadlines(
+            actor=system_actor(),
+            block_year=tree["block_year"],
+            deadlines=bad | {"plan": dt.date(2025, 3, 1), "covenant": dt.date(2025, 2, 1)},
+        )
     assert err.value.code == "dates_out_of_order"
 
 
 def test_deadline_far_outside_the_year(tree: dict[str, Any]) -> None:
     with NothingWritten(), pytest.raises(ValidationFailed) as err:
-        services.block_year_set_deadlines(actor=system_actor(), block_year=tree["block_year"], deadlines={"plan": dt.date(2030, 1, 1)})
+        services.block_year_set_deadlines(
+            actor=system_actor(), block_year=tree["block_year"], deadlines={"plan": dt.date(2030, 1, 1)}
+        )
     assert err.value.code == "deadline_out_of_range"
 
 
@@ -327,7 +363,9 @@ def test_only_officers_close_a_block_year(tree: dict[str, Any], make_user: Any) 
 
 def test_covenant_needs_a_head_and_two_members(tree: dict[str, Any]) -> None:
     by = services.block_year_create(actor=system_actor(), block=tree["other_block"], year=2025)
-    services.block_member_add(actor=system_actor(), block_year=by, unit=make_unit("U9", "Trung tâm chín", parent=tree["dept"]))
+    services.block_member_add(
+        actor=system_actor(), block_year=by, unit=make_unit("U9", "Trung tâm chín", parent=tree["dept"])
+    )
     with NothingWritten(), pytest.raises(ValidationFailed) as err:
         advance(system_actor(), by, "covenant")
     assert err.value.code == "phase_not_ready"

@@ -13,5 +13,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         checked, broken = audit_chain_verify()
         if broken is not None:
-            raise CommandError(f"Audit chain broken at event #{broken.seq}: {broken.reason} ({checked} events intact before it)")
+            raise CommandError(
+                f"Audit chain broken at event #{broken.seq}: {broken.reason} ({checked} events intact before it)"
+            )
         self.stdout.write(self.style.SUCCESS(f"Audit chain intact: {checked} events verified."))
