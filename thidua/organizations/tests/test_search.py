@@ -11,6 +11,12 @@ from thidua.tests_support.factories import make_unit, system_actor
 pytestmark = pytest.mark.django_db
 
 
+def _on_postgres() -> bool:
+    from django.db import connection
+
+    return connection.vendor == "postgresql"
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
@@ -61,3 +67,32 @@ def test_nfd_input_is_found() -> None:
 
 def test_empty_query_returns_everything(tree: dict[str, Any]) -> None:
     assert search(Unit.objects.all(), "  ").count() == Unit.objects.count()
+
+
+@pytest.mark.skipif(not _on_postgres(), reason="needs PostgreSQL's unaccent extension")
+def test_postgres_unaccent_agrees_with_vi_fold() -> None:
+    from django.db import connection
+
+    from thidua.core.vi_text import vi_fold
+
+    samples = [
+        "Quảng Trị",
+        "Đông Hà",
+        "Đức Thọ",
+        "Nguyễn Thị Ánh Tuyết",
+        "Cờ thi đua của Chính phủ",
+        "Hướng Hóa, Đakrông",
+    ]
+    with connection.cursor() as cursor:
+        for text in samples:
+            cursor.execute("SELECT lower(unaccent(%s))", [text])
+            assert cursor.fetchone()[0] == vi_fold(text)
+
+
+def test_search_index_forgets_deleted_rows(tree: dict[str, Any]) -> None:
+    from thidua.organizations.models import Unit
+
+    unit = make_unit("DEL", "Trung tâm tạm thời Hải Lăng", kind="centre")
+    assert search(Unit.objects.all(), "hai lang").exists()
+    Unit.objects.filter(pk=unit.pk).delete()
+    assert not search(Unit.objects.all(), "hai lang").exists()
