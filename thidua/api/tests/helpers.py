@@ -26,5 +26,10 @@ def last_event() -> AuditEvent:
     return event
 
 
+def last_events(n: int) -> list[AuditEvent]:
+    """The last `n` events, oldest first."""
+    return list(AuditEvent.objects.order_by("-seq")[:n])[::-1]
+
+
 def bearer(token: str) -> dict[str, str]:
     return {"HTTP_AUTHORIZATION": f"Bearer {token}"}

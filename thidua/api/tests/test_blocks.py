@@ -5,10 +5,10 @@ from typing import Any
 import pytest
 
 from thidua.accounts.roles import Role
-from thidua.api.tests.helpers import audit_count, last_event
+from thidua.api.tests.helpers import audit_count, last_event, last_events
 from thidua.organizations import services
 from thidua.organizations.models import Block, BlockLeadership, BlockMembership, BlockYear, Phase, PhaseDeadline
-from thidua.tests_support.factories import make_person, system_actor
+from thidua.tests_support.factories import system_actor
 
 pytestmark = pytest.mark.django_db
 
@@ -417,12 +417,3 @@ def test_block_head_cannot_create_next_year(tree: dict[str, Any], make_user: Any
     response = client_for(head).send("post", f"/api/block-years/{by.pk}/next")
     assert response.status_code == 403
     assert BlockYear.objects.count() == count
-
-
-def last_events(n: int) -> list[Any]:
-    from thidua.audit.models import AuditEvent
-
-    return list(AuditEvent.objects.order_by("-seq")[:n])[::-1]
-
-
-__all__ = ["make_person"]
