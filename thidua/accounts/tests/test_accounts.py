@@ -109,3 +109,26 @@ def test_non_officers_are_not_forced_into_2fa(tree: dict[str, Any], client: Clie
 def test_two_factor_setup_is_available_to_everyone(client: Client) -> None:
     client.force_login(UserFactory())
     assert client.get("/accounts/2fa/").status_code == 200
+
+
+def test_granting_a_role_in_the_admin_is_audited(tree: dict[str, Any], admin_user: Any, client: Client) -> None:
+    from thidua.audit.models import AuditEvent
+
+    target = UserFactory(username="clerk")
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/accounts/roleassignment/add/",
+        {
+            "user": target.pk,
+            "role": Role.UNIT_CLERK,
+            "unit": tree["centre_a"].pk,
+            "block_year": "",
+            "valid_from": "",
+            "valid_to": "",
+        },
+    )
+    assert response.status_code == 302, response.content[:500]
+    assignment = RoleAssignment.objects.get(user=target)
+    event = AuditEvent.objects.get(action="admin.roleassignment.create")
+    assert event.object_id == str(assignment.pk)
+    assert event.actor_id == admin_user.pk
