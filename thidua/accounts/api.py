@@ -83,9 +83,7 @@ class MeOut(Schema):
     @staticmethod
     def resolve_roles(obj: User) -> list[RoleAssignment]:
         return list(
-            RoleAssignment.objects.filter(user=obj)
-            .select_related("unit", "block_year__block")
-            .order_by("role", "id")
+            RoleAssignment.objects.filter(user=obj).select_related("unit", "block_year__block").order_by("role", "id")
         )
 
 

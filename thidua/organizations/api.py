@@ -8,6 +8,7 @@ only turns ids in the body into objects and shapes the answer.
 """
 
 import datetime as dt
+from enum import Enum
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
@@ -16,7 +17,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from thidua.api.errors import ERROR_RESPONSES, InvalidReference
+from thidua.api.errors import ERROR_RESPONSES, ErrorOut, InvalidReference
 from thidua.organizations import selectors, services
 from thidua.organizations.models import (
     PHASE_ORDER,
@@ -35,11 +36,17 @@ from thidua.organizations.models import (
 
 router = Router()
 
-WRITE_RESPONSES = {**ERROR_RESPONSES}
+WRITE_RESPONSES: dict[int, Any] = {**ERROR_RESPONSES, 413: ErrorOut}
 
 
 def _actor(request: HttpRequest) -> Any:
     return request.auth  # type: ignore[attr-defined]
+
+
+def _fields(payload: Schema, *, exclude_unset: bool = False) -> dict[str, Any]:
+    """The payload as service keyword arguments, with choice enums as their plain string values."""
+    data = payload.model_dump(exclude_unset=exclude_unset)
+    return {key: value.value if isinstance(value, Enum) else value for key, value in data.items()}
 
 
 def _ref(model: type[Any], pk: int | None, *, field: str, queryset: QuerySet[Any] | None = None) -> Any:
@@ -146,7 +153,7 @@ def unit_detail(request: HttpRequest, unit_id: int) -> dict[str, Any]:
 
 @router.post("/units", response={201: UnitDetailOut, **WRITE_RESPONSES}, tags=["units"])
 def unit_create(request: HttpRequest, payload: UnitIn) -> Status[dict[str, Any]]:
-    data = payload.model_dump()
+    data = _fields(payload)
     data["parent"] = _ref(Unit, data.pop("parent_id"), field="parent_id")
     unit = services.unit_create(actor=_actor(request), **data)
     return Status(201, _unit_detail(unit))
@@ -155,7 +162,7 @@ def unit_create(request: HttpRequest, payload: UnitIn) -> Status[dict[str, Any]]
 @router.patch("/units/{unit_id}", response={200: UnitDetailOut, **WRITE_RESPONSES}, tags=["units"])
 def unit_update(request: HttpRequest, unit_id: int, payload: UnitPatch) -> dict[str, Any]:
     unit = get_object_or_404(Unit, pk=unit_id)
-    changes = payload.model_dump(exclude_unset=True)
+    changes = _fields(payload, exclude_unset=True)
     if "parent_id" in changes:
         changes["parent"] = _ref(Unit, changes.pop("parent_id"), field="parent_id")
     unit = services.unit_update(actor=_actor(request), unit=unit, **changes)
@@ -242,7 +249,7 @@ def person_detail(request: HttpRequest, person_id: int) -> Person:
 
 @router.post("/people", response={201: PersonOut, **WRITE_RESPONSES}, tags=["people"])
 def person_create(request: HttpRequest, payload: PersonIn) -> Status[Person]:
-    data = payload.model_dump()
+    data = _fields(payload)
     data["unit"] = _ref(Unit, data.pop("unit_id"), field="unit_id")
     person = services.person_create(actor=_actor(request), **data)
     return Status(201, _visible_person(request, person.pk))
@@ -251,7 +258,7 @@ def person_create(request: HttpRequest, payload: PersonIn) -> Status[Person]:
 @router.patch("/people/{person_id}", response={200: PersonOut, **WRITE_RESPONSES}, tags=["people"])
 def person_update(request: HttpRequest, person_id: int, payload: PersonPatch) -> Person:
     person = _visible_person(request, person_id)
-    services.person_update(actor=_actor(request), person=person, **payload.model_dump(exclude_unset=True))
+    services.person_update(actor=_actor(request), person=person, **_fields(payload, exclude_unset=True))
     return _visible_person(request, person_id)
 
 
@@ -266,9 +273,7 @@ def person_memberships(request: HttpRequest, person_id: int) -> list[PersonMembe
     return list(selectors.person_history(person=person))
 
 
-@router.post(
-    "/people/{person_id}/memberships", response={201: MembershipOut, **WRITE_RESPONSES}, tags=["people"]
-)
+@router.post("/people/{person_id}/memberships", response={201: MembershipOut, **WRITE_RESPONSES}, tags=["people"])
 def person_membership_add(request: HttpRequest, person_id: int, payload: MembershipIn) -> Status[PersonMembership]:
     person = _visible_person(request, person_id)
     membership = services.person_membership_add(
@@ -340,7 +345,7 @@ def block_detail(request: HttpRequest, block_id: int) -> Block:
 
 @router.post("/blocks", response={201: BlockOut, **WRITE_RESPONSES}, tags=["blocks"])
 def block_create(request: HttpRequest, payload: BlockIn) -> Status[Block]:
-    data = payload.model_dump()
+    data = _fields(payload)
     data["owner"] = _ref(Unit, data.pop("owner_id"), field="owner_id")
     block = services.block_create(actor=_actor(request), **data)
     return Status(201, _block(block.pk))
@@ -349,7 +354,7 @@ def block_create(request: HttpRequest, payload: BlockIn) -> Status[Block]:
 @router.patch("/blocks/{block_id}", response={200: BlockOut, **WRITE_RESPONSES}, tags=["blocks"])
 def block_update(request: HttpRequest, block_id: int, payload: BlockPatch) -> Block:
     block = get_object_or_404(Block.objects.select_related("owner"), pk=block_id)
-    services.block_update(actor=_actor(request), block=block, **payload.model_dump(exclude_unset=True))
+    services.block_update(actor=_actor(request), block=block, **_fields(payload, exclude_unset=True))
     return _block(block_id)
 
 
@@ -515,7 +520,9 @@ def block_year_create(request: HttpRequest, block_id: int, payload: BlockYearIn)
 
 
 @router.put(
-    "/block-years/{block_year_id}/deadlines", response={200: BlockYearDetailOut, **WRITE_RESPONSES}, tags=["block-years"]
+    "/block-years/{block_year_id}/deadlines",
+    response={200: BlockYearDetailOut, **WRITE_RESPONSES},
+    tags=["block-years"],
 )
 def block_year_set_deadlines(request: HttpRequest, block_year_id: int, payload: DeadlinesIn) -> BlockYear:
     services.block_year_set_deadlines(
@@ -548,7 +555,9 @@ def block_member_remove(request: HttpRequest, block_year_id: int, unit_id: int) 
 
 
 @router.put(
-    "/block-years/{block_year_id}/leadership", response={200: BlockYearDetailOut, **WRITE_RESPONSES}, tags=["block-years"]
+    "/block-years/{block_year_id}/leadership",
+    response={200: BlockYearDetailOut, **WRITE_RESPONSES},
+    tags=["block-years"],
 )
 def block_year_set_leadership(request: HttpRequest, block_year_id: int, payload: LeadershipIn) -> BlockYear:
     block_year = _block_year(block_year_id)
@@ -566,7 +575,7 @@ def block_year_set_leadership(request: HttpRequest, block_year_id: int, payload:
         person = None
         if rep.person_id is not None:
             person = people.get(rep.person_id)
-            if person is None:
+            if person is None or not _actor(request).has_perm("organizations.view_person", person):
                 raise InvalidReference(field="representatives")
         representatives[rep.unit_id] = (person, rep.title)
     services.block_year_set_leadership(

@@ -5,7 +5,7 @@ paths, search keys and audit events the application makes.
 """
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 import factory
 
@@ -15,7 +15,7 @@ from thidua.organizations import services
 from thidua.organizations.models import BlockYear, Person, Unit
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -28,6 +28,11 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _save(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create:
             obj.save()
+
+
+def new_user(**kwargs: Any) -> User:
+    """A saved user (password "secret-pass-123"); typed wrapper around UserFactory."""
+    return cast(User, UserFactory(**kwargs))
 
 
 def system_actor() -> User:

@@ -9,7 +9,7 @@ from django.test import Client, override_settings
 
 from thidua.accounts.models import RoleAssignment, User
 from thidua.accounts.roles import Role
-from thidua.tests_support.factories import UserFactory
+from thidua.tests_support.factories import new_user
 
 pytestmark = pytest.mark.django_db
 
@@ -29,13 +29,13 @@ def test_custom_user_model_is_in_use() -> None:
     ],
 )
 def test_role_scope_must_match_the_role(tree: dict[str, Any], role: str, scope: dict[str, str]) -> None:
-    user = UserFactory()
+    user = new_user()
     with pytest.raises(IntegrityError), transaction.atomic():
         RoleAssignment.objects.create(user=user, role=role, **{k: tree[v] for k, v in scope.items()})
 
 
 def test_same_role_twice_on_the_same_object_is_refused(tree: dict[str, Any]) -> None:
-    user = UserFactory()
+    user = new_user()
     RoleAssignment.objects.create(user=user, role=Role.UNIT_HEAD, unit=tree["centre_a"])
     with pytest.raises(IntegrityError), transaction.atomic():
         RoleAssignment.objects.create(user=user, role=Role.UNIT_HEAD, unit=tree["centre_a"])
@@ -43,7 +43,7 @@ def test_same_role_twice_on_the_same_object_is_refused(tree: dict[str, Any]) -> 
 
 
 def test_login_with_username_and_password(client: Client) -> None:
-    UserFactory(username="khoitruong")
+    new_user(username="khoitruong")
     response = client.post("/accounts/login/", {"login": "khoitruong", "password": "secret-pass-123"})
     assert response.status_code == 302
     assert client.get("/").status_code == 200
@@ -51,7 +51,7 @@ def test_login_with_username_and_password(client: Client) -> None:
 
 def test_failed_logins_are_throttled(client: Client) -> None:
     cache.clear()
-    UserFactory(username="target")
+    new_user(username="target")
     for _ in range(6):
         response = client.post("/accounts/login/", {"login": "target", "password": "wrong"})
         assert response.status_code == 200
@@ -107,14 +107,14 @@ def test_non_officers_are_not_forced_into_2fa(tree: dict[str, Any], client: Clie
 
 
 def test_two_factor_setup_is_available_to_everyone(client: Client) -> None:
-    client.force_login(UserFactory())
+    client.force_login(new_user())
     assert client.get("/accounts/2fa/").status_code == 200
 
 
 def test_granting_a_role_in_the_admin_is_audited(tree: dict[str, Any], admin_user: Any, client: Client) -> None:
     from thidua.audit.models import AuditEvent
 
-    target = UserFactory(username="clerk")
+    target = new_user(username="clerk")
     client.force_login(admin_user)
     response = client.post(
         "/admin/accounts/roleassignment/add/",

@@ -42,7 +42,9 @@ def test_block_create_and_patch(tree: dict[str, Any], make_user: Any, client_for
     assert audit_count() == before + 1
     assert last_event().action == "block.create"
 
-    patched = client.send("patch", f"/api/blocks/{created.json()['id']}", {"deputy_count": 3, "rotation_rule": "election"})
+    patched = client.send(
+        "patch", f"/api/blocks/{created.json()['id']}", {"deputy_count": 3, "rotation_rule": "election"}
+    )
     assert patched.status_code == 200, patched.content
     assert patched.json()["deputy_count"] == 3
     assert audit_count() == before + 2
@@ -98,12 +100,14 @@ def test_block_year_detail(tree: dict[str, Any], make_user: Any, client_for: Any
     response = client_for(make_user()).get(f"/api/block-years/{by.pk}")
     assert response.status_code == 200
     body = response.json()
-    assert body["phase"] == "plan" and body["next_phase"] == "covenant"
+    assert body["phase"] == "plan"
+    assert body["next_phase"] == "covenant"
     assert [m["unit"]["code"] for m in body["members"]] == ["TTA", "TTB", "TTC", "BQL"]
     assert [(row["role"], row["unit"]["code"]) for row in body["leadership"]] == [("head", "TTA"), ("deputy", "TTB")]
     assert body["leadership"][0]["representative"] == {"id": person.pk, "full_name": person.full_name}
     assert body["leadership"][0]["representative_title"] == "Giám đốc"
-    assert body["deadlines"] == [] and body["transitions"] == []
+    assert body["deadlines"] == []
+    assert body["transitions"] == []
     assert client_for(make_user()).get("/api/block-years/999999").status_code == 404
 
 
@@ -121,7 +125,10 @@ def test_create_block_year_with_deadlines(tree: dict[str, Any], make_user: Any, 
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["year"] == 2026
-    assert [(d["phase"], d["due_date"]) for d in body["deadlines"]] == [("plan", "2026-02-15"), ("covenant", "2026-03-15")]
+    assert [(d["phase"], d["due_date"]) for d in body["deadlines"]] == [
+        ("plan", "2026-02-15"),
+        ("covenant", "2026-03-15"),
+    ]
     assert len(body["members"]) == 4
     assert audit_count() == before + 1
     assert last_event().action == "block_year.create"
@@ -145,7 +152,9 @@ def test_create_block_year_duplicate_and_bad_phase(tree: dict[str, Any], admin_u
     duplicate = client.send("post", f"/api/blocks/{tree['block'].pk}/years", {"year": 2025})
     assert duplicate.status_code == 400
     assert duplicate.json()["code"] == "duplicate"
-    bad_phase = client.send("post", f"/api/blocks/{tree['block'].pk}/years", {"year": 2027, "deadlines": {"x": "2027-01-01"}})
+    bad_phase = client.send(
+        "post", f"/api/blocks/{tree['block'].pk}/years", {"year": 2027, "deadlines": {"x": "2027-01-01"}}
+    )
     assert bad_phase.status_code == 422
     assert bad_phase.json()["code"] == "invalid"
 
@@ -155,13 +164,17 @@ def test_set_deadlines(tree: dict[str, Any], make_user: Any, client_for: Any) ->
     head = make_user(Role.BLOCK_HEAD, block_year=by)
     client = client_for(head)
     before = audit_count()
-    ok = client.send("put", f"/api/block-years/{by.pk}/deadlines", {"deadlines": {"plan": "2025-02-01", "scoring": "2025-11-30"}})
+    ok = client.send(
+        "put", f"/api/block-years/{by.pk}/deadlines", {"deadlines": {"plan": "2025-02-01", "scoring": "2025-11-30"}}
+    )
     assert ok.status_code == 200, ok.content
     assert [d["phase"] for d in ok.json()["deadlines"]] == ["plan", "scoring"]
     assert audit_count() == before + 1
     assert last_event().action == "block_year.set_deadlines"
 
-    bad = client.send("put", f"/api/block-years/{by.pk}/deadlines", {"deadlines": {"plan": "2025-12-01", "scoring": "2025-11-30"}})
+    bad = client.send(
+        "put", f"/api/block-years/{by.pk}/deadlines", {"deadlines": {"plan": "2025-12-01", "scoring": "2025-11-30"}}
+    )
     assert bad.status_code == 400
     assert bad.json()["code"] == "dates_out_of_order"
     assert audit_count() == before + 1
@@ -242,7 +255,11 @@ def test_set_leadership_with_representatives(tree: dict[str, Any], make_user: An
     )
     assert response.status_code == 200, response.content
     leadership = response.json()["leadership"]
-    assert [(r["role"], r["unit"]["code"]) for r in leadership] == [("head", "TTC"), ("deputy", "TTA"), ("deputy", "BQL")]
+    assert [(r["role"], r["unit"]["code"]) for r in leadership] == [
+        ("head", "TTC"),
+        ("deputy", "TTA"),
+        ("deputy", "BQL"),
+    ]
     assert leadership[0]["representative"]["id"] == person_c.pk
     assert audit_count() == before + 1
     assert last_event().action == "block_year.set_leadership"
@@ -254,13 +271,17 @@ def test_set_leadership_not_member(tree: dict[str, Any], admin_user: Any, client
     rows, before = list(BlockLeadership.objects.filter(block_year=by).values_list("unit_id", "role")), audit_count()
     client = client_for(admin_user)
     as_head = client.send(
-        "put", f"/api/block-years/{by.pk}/leadership", {"head_unit_id": outsider.pk, "deputy_unit_ids": [tree["centre_b"].pk]}
+        "put",
+        f"/api/block-years/{by.pk}/leadership",
+        {"head_unit_id": outsider.pk, "deputy_unit_ids": [tree["centre_b"].pk]},
     )
     assert as_head.status_code == 400
     assert as_head.json()["code"] == "not_member"
     assert as_head.json()["field"] == "head"
     as_deputy = client.send(
-        "put", f"/api/block-years/{by.pk}/leadership", {"head_unit_id": tree["centre_a"].pk, "deputy_unit_ids": [outsider.pk]}
+        "put",
+        f"/api/block-years/{by.pk}/leadership",
+        {"head_unit_id": tree["centre_a"].pk, "deputy_unit_ids": [outsider.pk]},
     )
     assert as_deputy.status_code == 400
     assert as_deputy.json()["code"] == "not_member"
@@ -288,7 +309,9 @@ def test_block_head_cannot_set_leadership(tree: dict[str, Any], make_user: Any, 
     by = tree["block_year"]
     head = make_user(Role.BLOCK_HEAD, block_year=by)
     response = client_for(head).send(
-        "put", f"/api/block-years/{by.pk}/leadership", {"head_unit_id": tree["centre_b"].pk, "deputy_unit_ids": [tree["centre_a"].pk]}
+        "put",
+        f"/api/block-years/{by.pk}/leadership",
+        {"head_unit_id": tree["centre_b"].pk, "deputy_unit_ids": [tree["centre_a"].pk]},
     )
     assert response.status_code == 403
 

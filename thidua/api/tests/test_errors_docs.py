@@ -70,9 +70,7 @@ def test_unexpected_error_is_json_500(admin_user: Any, client_for: Any, monkeypa
 
 
 @pytest.mark.parametrize("language", ["en", "vi", "ro"])
-def test_messages_follow_accept_language(
-    tree: dict[str, Any], make_user: Any, client_for: Any, language: str
-) -> None:
+def test_messages_follow_accept_language(tree: dict[str, Any], make_user: Any, client_for: Any, language: str) -> None:
     clerk = make_user("unit_clerk", unit=tree["centre_a"])
     response = client_for(clerk).send(
         "patch", f"/api/units/{tree['centre_c'].pk}", {"name": "X"}, HTTP_ACCEPT_LANGUAGE=language

@@ -129,7 +129,7 @@ def test_memberships_list_add_and_end(tree: dict[str, Any], make_user: Any, clie
     ended = client.send("post", f"/api/memberships/{membership_id}/end", {"end_date": "2025-06-30"})
     assert ended.status_code == 200, ended.content
     assert ended.json()["end_date"] == "2025-06-30"
-    assert PersonMembership.objects.get(pk=membership_id).end_date.isoformat() == "2025-06-30"
+    assert str(PersonMembership.objects.get(pk=membership_id).end_date) == "2025-06-30"
     assert audit_count() == before + 2
     assert last_event().action == "person.membership_end"
 
@@ -141,9 +141,7 @@ def test_memberships_list_add_and_end(tree: dict[str, Any], make_user: Any, clie
 def test_membership_end_before_start(tree: dict[str, Any], admin_user: Any, client_for: Any) -> None:
     membership = tree["person_a"].memberships.get()
     before = audit_count()
-    response = client_for(admin_user).send(
-        "post", f"/api/memberships/{membership.pk}/end", {"end_date": "2019-01-01"}
-    )
+    response = client_for(admin_user).send("post", f"/api/memberships/{membership.pk}/end", {"end_date": "2019-01-01"})
     assert response.status_code == 400
     assert response.json()["code"] == "dates_out_of_order"
     assert audit_count() == before

@@ -56,7 +56,9 @@ def test_officer_creates_unit_under_their_department(tree: dict[str, Any], make_
     officer = make_user(Role.DEPARTMENT_OFFICER, unit=tree["dept"])
     before = audit_count()
     response = client_for(officer).send(
-        "post", "/api/units", {"code": "TTD", "name": "Trung tâm Dịch vụ", "kind": "centre", "parent_id": tree["dept"].pk}
+        "post",
+        "/api/units",
+        {"code": "TTD", "name": "Trung tâm Dịch vụ", "kind": "centre", "parent_id": tree["dept"].pk},
     )
     assert response.status_code == 201, response.content
     body = response.json()
@@ -64,8 +66,10 @@ def test_officer_creates_unit_under_their_department(tree: dict[str, Any], make_
     assert unit.parent == tree["dept"]
     assert [a["code"] for a in body["ancestors"]] == ["QT", "SNV"]
     assert audit_count() == before + 1
-    assert last_event().action == "unit.create"
-    assert last_event().actor_id == officer.pk
+    event = last_event()
+    assert event.action == "unit.create"
+    assert event.actor_id == officer.pk
+    assert event.changes["kind"] == [None, "centre"]
 
 
 def test_officer_cannot_create_under_other_department(tree: dict[str, Any], make_user: Any, client_for: Any) -> None:
