@@ -757,7 +757,7 @@ def _users(
                     assignment = RoleAssignment.objects.create(user=user, role=spec.role, **scope)
                     audit_record(
                         actor=actor,
-                        action="role.grant",
+                        action="role_assignment.create",
                         obj=assignment,
                         changes={
                             "user": user.pk,
