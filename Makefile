@@ -14,7 +14,7 @@ MANAGE := $(PY) manage.py
 PG_PORT ?= 5433
 PG_DATA ?= /tmp/thidua-pgdata-test
 
-.PHONY: help run test setup deps assets messages migrate demo lint typecheck test-sqlite test-postgres test-e2e bench clean
+.PHONY: help run test setup deps assets messages makemessages migrate demo lint typecheck test-sqlite test-postgres test-e2e bench clean
 
 help:
 	@echo "make run   - set up everything and start the demo at http://127.0.0.1:8000/"
@@ -33,8 +33,14 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 assets: node_modules/.package-lock.json
 
+# Compiled catalogues (.mo) are committed, so a machine without GNU gettext still runs the app.
 messages: deps
-	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules --ignore=.tools -v 0
+	@if command -v msgfmt >/dev/null 2>&1; then \
+	  $(MANAGE) compilemessages --ignore=.venv --ignore=node_modules --ignore=.tools -v 0; \
+	else echo "gettext is not installed: using the committed .mo files"; fi
+
+makemessages: deps
+	$(MANAGE) makemessages -l vi -l en -l ro --ignore=.venv --ignore=node_modules --ignore=.tools --ignore=var --no-obsolete
 
 setup: deps assets messages
 
