@@ -1,3 +1,5 @@
+"""URLs of the audit log pages."""
+
 from django.urls import path
 
 from thidua.audit import views

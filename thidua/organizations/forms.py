@@ -57,7 +57,9 @@ class UnitForm(forms.Form):
     valid_from = forms.DateField(label=_("Valid from"), required=False, widget=DateInput())
     valid_to = forms.DateField(label=_("Valid to"), required=False, widget=DateInput())
 
-    def __init__(self, *args: Any, parent_choices: QuerySet[Unit] | None = None, lock_tree: bool = False, **kwargs: Any):
+    def __init__(
+        self, *args: Any, parent_choices: QuerySet[Unit] | None = None, lock_tree: bool = False, **kwargs: Any
+    ):
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = parent_choices if parent_choices is not None else Unit.objects.order_by("path")  # type: ignore[attr-defined]
         if lock_tree:
@@ -153,7 +155,10 @@ class DeadlinesForm(forms.Form):
 class MemberAddForm(forms.Form):
     unit = UnitChoiceField(label=_("Unit"), queryset=Unit.objects.none())
     rotation_position = forms.IntegerField(
-        label=_("Rotation position"), required=False, min_value=0, max_value=1000,
+        label=_("Rotation position"),
+        required=False,
+        min_value=0,
+        max_value=1000,
         help_text=_("Leave empty to add the unit at the end of the rotation."),
     )
 

@@ -7,7 +7,7 @@ and nothing is written, because the service rolled back.
 """
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -52,7 +52,6 @@ from thidua.organizations.models import (
 )
 
 PAGE_SIZE = 25
-T = TypeVar("T")
 
 
 # --- helpers -------------------------------------------------------------------------------------------------------
@@ -67,7 +66,9 @@ def _form_field_for(form: forms.BaseForm, field: str | None) -> str | None:
     return field if field in form.fields and not form.fields[field].disabled else None
 
 
-def call_service(form: forms.BaseForm, service: Callable[..., T], *, permission_field: str | None = None, **kwargs: Any) -> T | None:
+def call_service[T](
+    form: forms.BaseForm, service: Callable[..., T], *, permission_field: str | None = None, **kwargs: Any
+) -> T | None:
     """Run a service; on a DomainError add it to `form` and return None (the service wrote nothing).
 
     A refused permission is a 403, unless `permission_field` says which input chose the object the
@@ -95,10 +96,19 @@ def _paginate(request: HttpRequest, queryset: QuerySet[Any]) -> Page[Any]:
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _form_page(request: HttpRequest, form: forms.BaseForm, *, title: str, cancel_url: str, **extra: Any) -> HttpResponse:
+def _form_page(
+    request: HttpRequest, form: forms.BaseForm, *, title: str, cancel_url: str, **extra: Any
+) -> HttpResponse:
     status = 400 if form.is_bound and form.errors else 200
     context = {"form": form, "title": title, "cancel_url": cancel_url, **extra}
     return render(request, "includes/form_page.html", context, status=status)
+
+
+def _action_form() -> forms.Form:
+    """An empty, validated form that collects the errors of a button-only action (no inputs)."""
+    form = forms.Form(data={})
+    form.is_valid()
+    return form
 
 
 def _int_param(request: HttpRequest, name: str) -> int | None:
@@ -121,8 +131,15 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     query = filters.cleaned_data.get("q", "")
     kind = filters.cleaned_data.get("kind", "")
     page = _paginate(request, selectors.unit_list(query=query, kind=kind or None))
-    context = {"filters": filters, "page_obj": page, "query": query, "can_add_top": request.user.has_perm("organizations.add_unit", None)}
-    template = "organizations/unit_list.html#rows" if getattr(request, "htmx", False) else "organizations/unit_list.html"
+    context = {
+        "filters": filters,
+        "page_obj": page,
+        "query": query,
+        "can_add_top": request.user.has_perm("organizations.add_unit", None),
+    }
+    template = (
+        "organizations/unit_list.html#rows" if getattr(request, "htmx", False) else "organizations/unit_list.html"
+    )
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -172,12 +189,17 @@ def unit_update(request: HttpRequest, pk: int) -> HttpResponse:
     form = UnitForm(request.POST or None, initial=initial, parent_choices=parents, lock_tree=lock_tree)
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
-        updated = call_service(form, services.unit_update, permission_field="parent", actor=request.user, unit=unit, **changes)
+        updated = call_service(
+            form, services.unit_update, permission_field="parent", actor=request.user, unit=unit, **changes
+        )
         if updated is not None:
             messages.success(request, _("The unit was saved."))
             return redirect("organizations:unit_detail", unit.pk)
     return _form_page(
-        request, form, title=_("Edit %(name)s") % {"name": unit.name}, cancel_url=reverse("organizations:unit_detail", args=[unit.pk])
+        request,
+        form,
+        title=_("Edit %(name)s") % {"name": unit.name},
+        cancel_url=reverse("organizations:unit_detail", args=[unit.pk]),
     )
 
 
@@ -198,7 +220,9 @@ def person_list(request: HttpRequest) -> HttpResponse:
     search.is_valid()
     query = search.cleaned_data.get("q", "")
     page = _paginate(request, selectors.person_list_visible_to(user=request.user, query=query))
-    template = "organizations/person_list.html#rows" if getattr(request, "htmx", False) else "organizations/person_list.html"
+    template = (
+        "organizations/person_list.html#rows" if getattr(request, "htmx", False) else "organizations/person_list.html"
+    )
     response = render(request, template, {"filters": search, "page_obj": page, "query": query})
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -266,7 +290,12 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = MembershipAddForm(request.POST or None, units=core_selectors.units_for_choice())
     if request.method == "POST" and form.is_valid():
         membership = call_service(
-            form, services.person_membership_add, permission_field="unit", actor=request.user, person=person, **form.cleaned_data
+            form,
+            services.person_membership_add,
+            permission_field="unit",
+            actor=request.user,
+            person=person,
+            **form.cleaned_data,
         )
         if membership is not None:
             messages.success(request, _("The position was added."))
@@ -289,14 +318,17 @@ def membership_end(request: HttpRequest, pk: int, membership_pk: int) -> HttpRes
         raise Http404 from exc
     form = MembershipEndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        ended = call_service(form, services.person_membership_end, actor=request.user, membership=membership, **form.cleaned_data)
+        ended = call_service(
+            form, services.person_membership_end, actor=request.user, membership=membership, **form.cleaned_data
+        )
         if ended is not None:
             messages.success(request, _("The position was ended."))
             return redirect("organizations:person_detail", person.pk)
     return _form_page(
         request,
         form,
-        title=_("End the position “%(position)s” in %(unit)s") % {"position": membership.position, "unit": membership.unit},
+        title=_("End the position “%(position)s” in %(unit)s")
+        % {"position": membership.position, "unit": membership.unit},
         cancel_url=reverse("organizations:person_detail", args=[person.pk]),
     )
 
@@ -310,8 +342,13 @@ def block_list(request: HttpRequest) -> HttpResponse:
     search = SearchForm(request.GET)
     search.is_valid()
     query = search.cleaned_data.get("q", "")
-    page = _paginate(request, selectors.block_list(query=query))
-    can_add = any(request.user.has_perm("organizations.add_block", unit) for unit in core_selectors.owner_units_for_choice())
+    blocks = selectors.block_list(query=query)
+    if not blocks.ordered:  # the year count's GROUP BY drops Meta.ordering
+        blocks = blocks.order_by("name", "pk")
+    page = _paginate(request, blocks)
+    can_add = any(
+        request.user.has_perm("organizations.add_block", unit) for unit in core_selectors.owner_units_for_choice()
+    )
     return render(request, "organizations/block_list.html", {"filters": search, "page_obj": page, "can_add": can_add})
 
 
@@ -321,7 +358,7 @@ def block_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, "organizations.view_block", block)
     can_add_year = request.user.has_perm("organizations.add_blockyear", block)
     context = {
-        "block": block,
+        "emulation_block": block,  # not "block": templates reserve that name for {% block %} nodes
         "years": block.years.order_by("-year").prefetch_related("memberships"),
         "can_change": request.user.has_perm("organizations.change_block", block),
         "can_add_year": can_add_year,
@@ -338,7 +375,9 @@ def block_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = BlockForm(request.POST or None, owners=owners.filter(pk__in=allowed))
     if request.method == "POST" and form.is_valid():
-        block = call_service(form, services.block_create, permission_field="owner", actor=request.user, **form.cleaned_data)
+        block = call_service(
+            form, services.block_create, permission_field="owner", actor=request.user, **form.cleaned_data
+        )
         if block is not None:
             messages.success(request, _("The block “%(name)s” was created.") % {"name": block.name})
             return redirect("organizations:block_detail", block.pk)
@@ -357,7 +396,10 @@ def block_update(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The block was saved."))
             return redirect("organizations:block_detail", block.pk)
     return _form_page(
-        request, form, title=_("Edit %(name)s") % {"name": block.name}, cancel_url=reverse("organizations:block_detail", args=[block.pk])
+        request,
+        form,
+        title=_("Edit %(name)s") % {"name": block.name},
+        cancel_url=reverse("organizations:block_detail", args=[block.pk]),
     )
 
 
@@ -367,7 +409,9 @@ def block_year_create(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, "organizations.add_blockyear", block)
     form = BlockYearCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        block_year = call_service(form, services.block_year_create, actor=request.user, block=block, **form.cleaned_data)
+        block_year = call_service(
+            form, services.block_year_create, actor=request.user, block=block, **form.cleaned_data
+        )
         if block_year is not None:
             messages.success(request, _("The block-year %(year)s was opened.") % {"year": block_year.year})
             return redirect("organizations:block_year_detail", block_year.pk)
@@ -394,7 +438,9 @@ def _detail_url(block_year: BlockYear) -> str:
 
 
 def _member_units(block_year: BlockYear) -> QuerySet[Unit]:
-    return Unit.objects.filter(block_memberships__block_year=block_year).order_by("block_memberships__rotation_position", "name")
+    return Unit.objects.filter(block_memberships__block_year=block_year).order_by(
+        "block_memberships__rotation_position", "name"
+    )
 
 
 @login_required
@@ -429,10 +475,13 @@ def block_year_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_advance": can_advance,
         "can_deadlines": user.has_perm("organizations.change_blockyear", block_year),
         "can_manage_members": can_manage_members,
-        "can_leadership": user.has_perm("organizations.set_leadership", block_year) and block_year.phase != Phase.CLOSED,
+        "can_leadership": user.has_perm("organizations.set_leadership", block_year)
+        and block_year.phase != Phase.CLOSED,
         "can_next_year": can_next_year,
         "advance_form": AdvancePhaseForm(initial={"to_phase": next_phase}) if can_advance else None,
-        "member_form": MemberAddForm(units=core_selectors.units_for_choice(exclude_ids=units_by_id)) if can_manage_members else None,
+        "member_form": MemberAddForm(units=core_selectors.units_for_choice(exclude_ids=units_by_id))
+        if can_manage_members
+        else None,
     }
     return render(request, "organizations/block_year_detail.html", context)
 
@@ -454,7 +503,9 @@ def block_year_advance(request: HttpRequest, pk: int) -> HttpResponse:
             note=form.cleaned_data["note"],
         )
         if moved is not None:
-            messages.success(request, _("The block-year moved to the phase “%(phase)s”.") % {"phase": moved.get_phase_display()})
+            messages.success(
+                request, _("The block-year moved to the phase “%(phase)s”.") % {"phase": moved.get_phase_display()}
+            )
             return redirect(_detail_url(block_year))
     context = {
         "form": form,
@@ -473,7 +524,11 @@ def block_year_deadlines(request: HttpRequest, pk: int) -> HttpResponse:
     form = DeadlinesForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         saved = call_service(
-            form, services.block_year_set_deadlines, actor=request.user, block_year=block_year, deadlines=form.deadlines()
+            form,
+            services.block_year_set_deadlines,
+            actor=request.user,
+            block_year=block_year,
+            deadlines=form.deadlines(),
         )
         if saved is not None:
             messages.success(request, _("The deadlines were saved."))
@@ -506,7 +561,10 @@ def block_year_member_add(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("%(unit)s joined the block.") % {"unit": membership.unit})
             return redirect(_detail_url(block_year) + "#members")
     return _form_page(
-        request, form, title=_("Add a member unit to %(block_year)s") % {"block_year": block_year}, cancel_url=_detail_url(block_year)
+        request,
+        form,
+        title=_("Add a member unit to %(block_year)s") % {"block_year": block_year},
+        cancel_url=_detail_url(block_year),
     )
 
 
@@ -516,11 +574,11 @@ def block_year_member_remove(request: HttpRequest, pk: int, unit_pk: int) -> Htt
     block_year = _block_year(pk)
     _require(request, "organizations.manage_members", block_year)
     unit = get_object_or_404(Unit, pk=unit_pk)
-    form = forms.Form()
+    form = _action_form()
     call_service(form, services.block_member_remove, actor=request.user, block_year=block_year, unit=unit)
     if form.errors:
         for error in form.non_field_errors():
-            messages.error(request, error)
+            messages.error(request, str(error))
     else:
         messages.success(request, _("%(unit)s left the block.") % {"unit": unit})
     return redirect(_detail_url(block_year) + "#members")
@@ -565,12 +623,11 @@ def block_year_next(request: HttpRequest, pk: int) -> HttpResponse:
     """Open next year with the same members and the leadership the rotation rule proposes."""
     block_year = _block_year(pk)
     _require(request, "organizations.add_blockyear", block_year.block)
-    form = forms.Form()
+    form = _action_form()
     next_year = call_service(form, services.block_year_create_next, actor=request.user, block_year=block_year)
     if next_year is None:
         for error in form.non_field_errors():
-            messages.error(request, error)
+            messages.error(request, str(error))
         return redirect(_detail_url(block_year))
     messages.success(request, _("The block-year %(year)s was opened.") % {"year": next_year.year})
     return redirect(_detail_url(next_year))
-
