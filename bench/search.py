@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("THIDUA_VAR_DIR", tempfile.mkdtemp(prefix="thidua-bench-"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -58,8 +58,10 @@ def main() -> None:
         indexed += timed(lambda q=q: search(base, q).count())
         scan += timed(lambda q=q: base.filter(search_key__contains=q).count())
         # the baseline keeps the phrase contiguous; the indexed search matches words in any order
-    print(f"search over {n} units on {connection.vendor}: {indexed / len(QUERIES) * 1000:.2f} ms per query "
-          f"(baseline substring scan {scan / len(QUERIES) * 1000:.2f} ms; ratio {indexed / scan:.2f}x)")
+    print(
+        f"search over {n} units on {connection.vendor}: {indexed / len(QUERIES) * 1000:.2f} ms per query "
+        f"(baseline substring scan {scan / len(QUERIES) * 1000:.2f} ms; ratio {indexed / scan:.2f}x)"
+    )
 
 
 if __name__ == "__main__":

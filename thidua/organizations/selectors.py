@@ -61,7 +61,8 @@ def person_history(*, person: Person) -> QuerySet[PersonMembership]:
 
 
 def block_list(*, query: str | None = None) -> QuerySet[Block]:
-    return search(Block.objects.select_related("owner").annotate(year_count=Count("years")), query)
+    blocks = Block.objects.select_related("owner").annotate(year_count=Count("years")).order_by("name", "pk")
+    return search(blocks, query)
 
 
 def block_year_detail(*, pk: int) -> BlockYear:

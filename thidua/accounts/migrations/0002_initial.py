@@ -6,44 +6,87 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('organizations', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("organizations", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='roleassignment',
-            name='block_year',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='role_assignments', to='organizations.blockyear'),
+            model_name="roleassignment",
+            name="block_year",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="role_assignments",
+                to="organizations.blockyear",
+            ),
         ),
         migrations.AddField(
-            model_name='roleassignment',
-            name='unit',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='role_assignments', to='organizations.unit'),
+            model_name="roleassignment",
+            name="unit",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="role_assignments",
+                to="organizations.unit",
+            ),
         ),
         migrations.AddField(
-            model_name='roleassignment',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='role_assignments', to=settings.AUTH_USER_MODEL),
+            model_name="roleassignment",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="role_assignments",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='roleassignment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('block_year', None), ('role__in', ['admin', 'viewer']), ('unit', None)), models.Q(('block_year', None), ('role__in', ['provincial_officer', 'department_officer', 'unit_head', 'unit_clerk']), ('unit__isnull', False)), models.Q(('block_year__isnull', False), ('role__in', ['block_head', 'block_deputy', 'delegate']), ('unit', None)), _connector='OR'), name='roleassignment_scope_matches_role'),
+            model_name="roleassignment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("block_year", None), ("role__in", ["admin", "viewer"]), ("unit", None)),
+                    models.Q(
+                        ("block_year", None),
+                        ("role__in", ["provincial_officer", "department_officer", "unit_head", "unit_clerk"]),
+                        ("unit__isnull", False),
+                    ),
+                    models.Q(
+                        ("block_year__isnull", False),
+                        ("role__in", ["block_head", "block_deputy", "delegate"]),
+                        ("unit", None),
+                    ),
+                    _connector="OR",
+                ),
+                name="roleassignment_scope_matches_role",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='roleassignment',
-            constraint=models.UniqueConstraint(condition=models.Q(('block_year', None), ('unit', None)), fields=('user', 'role'), name='roleassignment_unique_global'),
+            model_name="roleassignment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("block_year", None), ("unit", None)),
+                fields=("user", "role"),
+                name="roleassignment_unique_global",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='roleassignment',
-            constraint=models.UniqueConstraint(condition=models.Q(('unit__isnull', False)), fields=('user', 'role', 'unit'), name='roleassignment_unique_unit'),
+            model_name="roleassignment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("unit__isnull", False)),
+                fields=("user", "role", "unit"),
+                name="roleassignment_unique_unit",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='roleassignment',
-            constraint=models.UniqueConstraint(condition=models.Q(('block_year__isnull', False)), fields=('user', 'role', 'block_year'), name='roleassignment_unique_block_year'),
+            model_name="roleassignment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("block_year__isnull", False)),
+                fields=("user", "role", "block_year"),
+                name="roleassignment_unique_block_year",
+            ),
         ),
     ]

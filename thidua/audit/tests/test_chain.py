@@ -1,6 +1,7 @@
 """The audit hash chain: every service write appends a link; tampering is found by audit_verify."""
 
 from io import StringIO
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -21,7 +22,7 @@ def test_services_write_a_continuous_chain(tree: dict[str, Any]) -> None:
     events = list(AuditEvent.objects.order_by("seq"))
     assert [e.seq for e in events] == list(range(1, len(events) + 1))
     assert events[0].prev_hash == GENESIS_HASH
-    assert all(later.prev_hash == earlier.hash for earlier, later in zip(events, events[1:], strict=False))
+    assert all(later.prev_hash == earlier.hash for earlier, later in pairwise(events))
     assert {"unit.create", "block.create", "block_year.create", "block_year.member_add", "person.create"} <= {
         e.action for e in events
     }
