@@ -28,8 +28,10 @@ def test_block_head_signs_in_and_opens_the_block_year_in_vietnamese(
     expect(page.get_by_test_id("block-year-title")).to_contain_text("Khối thi đua các trung tâm, ban quản lý — 2025")
     expect(page.locator("html")).to_have_attribute("lang", "vi")
     expect(page.get_by_test_id("block-head")).to_contain_text("Trung tâm Lưu trữ lịch sử")
-    # TODO(lead, i18n): once locale/vi .po files exist, assert a translated label here, e.g.
-    # expect(page.get_by_role("heading", name="Đơn vị thành viên")).to_be_visible()
+    # Labels come from the Vietnamese catalogue, not only the data.
+    expect(page.locator("#members-heading")).to_contain_text("Đơn vị thành viên")
+    expect(page.get_by_test_id("phase-stepper")).to_contain_text("Chấm điểm")
+    expect(page.locator("#leadership-heading")).to_contain_text("Khối trưởng, khối phó")
 
 
 def test_unit_search_ignores_tone_marks(live_server: Any, page: Page, tree: dict[str, Any], block_head: Any) -> None:

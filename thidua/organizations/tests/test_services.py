@@ -384,3 +384,14 @@ def test_closed_block_year_refuses_member_changes(tree: dict[str, Any]) -> None:
 def test_person_factory_sanity(tree: dict[str, Any]) -> None:
     person = make_person(tree["centre_b"], "Võ Thị Ánh")
     assert person.search_key == "vo thi anh"
+
+
+@pytest.mark.parametrize(
+    ("language", "fragment"), [("vi", "Đã có đơn vị với mã"), ("ro", "Există deja o unitate"), ("en", "already exists")]
+)
+def test_errors_are_translated(tree: dict[str, Any], language: str, fragment: str) -> None:
+    from django.utils import translation
+
+    with translation.override(language), pytest.raises(ValidationFailed) as err:
+        make_unit("TTA", "Trung tâm khác", parent=tree["dept"])
+    assert fragment in str(err.value.message)
