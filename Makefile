@@ -66,7 +66,7 @@ test-sqlite: setup
 	$(VENV)/bin/pytest -q -p no:randomly
 
 test-postgres: setup
-	@url=$$(PGPORT=$(PG_PORT) PGDATA=$(PG_DATA) bash scripts/pg_start.sh) && \
+	@url=$$(PGPORT=$(PG_PORT) PGDATA=$(PG_DATA) bash scripts/pg_start.sh) || { echo "could not start PostgreSQL"; exit 1; }; \
 	rc=0; DATABASE_URL=$$url $(VENV)/bin/pytest -q || rc=$$?; \
 	PGDATA=$(PG_DATA) bash scripts/pg_stop.sh; exit $$rc
 
