@@ -8,4 +8,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from thidua.accounts import permissions  # noqa: F401  (registers rules)
+        from thidua.accounts import permissions, security_audit  # noqa: F401  (registers rules)
+
+        security_audit.connect()

@@ -132,3 +132,18 @@ def test_granting_a_role_in_the_admin_is_audited(tree: dict[str, Any], admin_use
     event = AuditEvent.objects.get(action="admin.roleassignment.create")
     assert event.object_id == str(assignment.pk)
     assert event.actor_id == admin_user.pk
+
+
+def test_password_change_is_audited(client: Client) -> None:
+    from thidua.audit.models import AuditEvent
+
+    user = new_user(username="doimatkhau")
+    client.force_login(user)
+    response = client.post(
+        "/accounts/password/change/",
+        {"oldpassword": "secret-pass-123", "password1": "Another-long-pass-42", "password2": "Another-long-pass-42"},
+    )
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action="user.password_changed")
+    assert event.actor_id == user.pk
+    assert "password" not in str(event.changes).lower()
