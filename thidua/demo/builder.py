@@ -433,7 +433,7 @@ class LoginSpec:
 
 
 DEMO_LOGINS: list[LoginSpec] = [
-    LoginSpec("admin", "Quản trị hệ thống", Role.ADMIN, "whole system (superuser)"),
+    LoginSpec("admin", "Quản trị hệ thống", Role.ADMIN, "toàn hệ thống (quản trị)"),
     LoginSpec(
         "canbo.tinh",
         "",
@@ -478,7 +478,7 @@ DEMO_LOGINS: list[LoginSpec] = [
         block_year=(MAIN_BLOCK_CODE, 2025),
         person=("SXD-TTQH", HEAD_TITLE),
     ),
-    LoginSpec("xem", "Người xem", Role.VIEWER, "whole system (read only)"),
+    LoginSpec("xem", "Người xem", Role.VIEWER, "toàn hệ thống (chỉ xem)"),
 ]
 
 
