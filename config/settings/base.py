@@ -52,6 +52,10 @@ INSTALLED_APPS = [
     "thidua.accounts",
     "thidua.audit",
     "thidua.organizations",
+    "thidua.attachments",
+    "thidua.emulation",
+    "thidua.movements",
+    "thidua.scoring",
     "thidua.api",
     "thidua.demo",
 ]
@@ -147,7 +151,11 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS: list[Any] = [BASE_DIR / "static"]
 # Front-end packages come from the npm registry (package.json, `npm ci`) and are served by WhiteNoise, never a CDN.
 _NODE = BASE_DIR / "node_modules"
-for _prefix, _dist in [("vendor/bootstrap", "bootstrap/dist"), ("vendor/bootstrap-icons", "bootstrap-icons/font")]:
+for _prefix, _dist in [
+    ("vendor/bootstrap", "bootstrap/dist"),
+    ("vendor/bootstrap-icons", "bootstrap-icons/font"),
+    ("vendor/chartjs", "chart.js/dist"),
+]:
     if (_NODE / _dist).exists():
         STATICFILES_DIRS.append((_prefix, _NODE / _dist))
 STORAGES = {

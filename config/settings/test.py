@@ -1,6 +1,8 @@
 """Test settings: fast hashing, tasks run inline, throttling off unless a test turns it on."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("THIDUA_TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")
 
@@ -12,3 +14,5 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# Uploaded files in tests go to a throw-away folder, never into var/media.
+MEDIA_ROOT = Path(tempfile.gettempdir()) / f"thidua-test-media-{os.getpid()}"

@@ -11,7 +11,10 @@ from ninja import NinjaAPI
 from thidua.accounts.api import router as accounts_router
 from thidua.api.auth import default_auth
 from thidua.api.errors import install_error_handlers
+from thidua.emulation.api import router as emulation_router
+from thidua.movements.api import router as movements_router
 from thidua.organizations.api import router as organizations_router
+from thidua.scoring.api import router as scoring_router
 
 api = NinjaAPI(
     title="Thidua API",
@@ -27,5 +30,8 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("", accounts_router)
 api.add_router("", organizations_router)
+api.add_router("", emulation_router)
+api.add_router("", movements_router)
+api.add_router("", scoring_router)
 
 __all__ = ["api"]

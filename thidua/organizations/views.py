@@ -13,7 +13,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,8 +21,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from thidua.core import exceptions as domain
 from thidua.core import selectors as core_selectors
+from thidua.core import web
 from thidua.organizations import selectors, services
 from thidua.organizations.forms import (
     AdvancePhaseForm,
@@ -51,72 +50,26 @@ from thidua.organizations.models import (
     Unit,
 )
 
-PAGE_SIZE = 25
+PAGE_SIZE = web.PAGE_SIZE
 
 
 # --- helpers -------------------------------------------------------------------------------------------------------
 
 
-def _form_field_for(form: forms.BaseForm, field: str | None) -> str | None:
-    """The form field a service error names ("deadlines.scoring" → "deadline_scoring"), or None."""
-    if not field:
-        return None
-    if field.startswith("deadlines."):
-        field = deadline_field_name(field.split(".", 1)[1])
-    return field if field in form.fields and not form.fields[field].disabled else None
+def _deadline_field(field: str) -> str:
+    """Service errors name "deadlines.scoring"; the form field is deadline_field_name("scoring")."""
+    return deadline_field_name(field.split(".", 1)[1]) if field.startswith("deadlines.") else field
 
 
-def call_service[T](
-    form: forms.BaseForm, service: Callable[..., T], *, permission_field: str | None = None, **kwargs: Any
-) -> T | None:
-    """Run a service; on a DomainError add it to `form` and return None (the service wrote nothing).
-
-    A refused permission is a 403, unless `permission_field` says which input chose the object the
-    user may not act on (then it is shown on that field).
-    """
-    try:
-        return service(**kwargs)
-    except domain.PermissionDenied as exc:
-        if permission_field is None:
-            raise PermissionDenied(str(exc.message)) from exc
-        form.add_error(permission_field, str(exc.message))
-    except domain.NotFound as exc:
-        raise Http404(str(exc.message)) from exc
-    except domain.DomainError as exc:
-        form.add_error(_form_field_for(form, exc.field), str(exc.message))
-    return None
+def call_service[T](form: forms.BaseForm, service: Callable[..., T], **kwargs: Any) -> T | None:
+    return web.call_service(form, service, field_mapper=_deadline_field, **kwargs)
 
 
-def _require(request: HttpRequest, perm: str, obj: Any = None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
-
-
-def _paginate(request: HttpRequest, queryset: QuerySet[Any]) -> Page[Any]:
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _form_page(
-    request: HttpRequest, form: forms.BaseForm, *, title: str, cancel_url: str, **extra: Any
-) -> HttpResponse:
-    status = 400 if form.is_bound and form.errors else 200
-    context = {"form": form, "title": title, "cancel_url": cancel_url, **extra}
-    return render(request, "includes/form_page.html", context, status=status)
-
-
-def _action_form() -> forms.Form:
-    """An empty, validated form that collects the errors of a button-only action (no inputs)."""
-    form = forms.Form(data={})
-    form.is_valid()
-    return form
-
-
-def _int_param(request: HttpRequest, name: str) -> int | None:
-    value = request.GET.get(name) or request.POST.get(name)
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
+_require = web.require
+_paginate = web.paginate
+_form_page = web.form_page
+_action_form = web.action_form
+_int_param = web.int_param
 
 
 # --- units ---------------------------------------------------------------------------------------------------------

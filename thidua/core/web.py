@@ -1,0 +1,88 @@
+"""Helpers every app's views share: run a service into a form, check a permission, paginate.
+
+Views stay thin: they check the object permission, read through selectors and write through
+services. These helpers make the three common moves look the same in every app: a DomainError from
+a service becomes a form error on the field it names (nothing was written: the service rolled
+back), a refused permission becomes 403, and a missing object 404.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from thidua.core import exceptions as domain
+
+PAGE_SIZE = 25
+
+
+def form_field_for(form: forms.BaseForm, field: str | None, mapper: Callable[[str], str] | None = None) -> str | None:
+    """The form field a service error names, or None (a non-field error) if the form has no such field."""
+    if not field:
+        return None
+    if mapper is not None:
+        field = mapper(field)
+    return field if field in form.fields and not form.fields[field].disabled else None
+
+
+def call_service[T](
+    form: forms.BaseForm,
+    service: Callable[..., T],
+    *,
+    permission_field: str | None = None,
+    field_mapper: Callable[[str], str] | None = None,
+    **kwargs: Any,
+) -> T | None:
+    """Run a service; on a DomainError add it to `form` and return None (the service wrote nothing).
+
+    A refused permission is a 403, unless `permission_field` says which input chose the object the
+    user may not act on (then it is shown on that field).
+    """
+    try:
+        return service(**kwargs)
+    except domain.PermissionDenied as exc:
+        if permission_field is None:
+            raise PermissionDenied(str(exc.message)) from exc
+        form.add_error(permission_field, str(exc.message))
+    except domain.NotFound as exc:
+        raise Http404(str(exc.message)) from exc
+    except domain.DomainError as exc:
+        form.add_error(form_field_for(form, exc.field, field_mapper), str(exc.message))
+    return None
+
+
+def require(request: HttpRequest, perm: str, obj: Any = None) -> None:
+    """403 unless the signed-in user holds `perm` on `obj`."""
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def paginate(request: HttpRequest, queryset: QuerySet[Any], per_page: int = PAGE_SIZE) -> Page[Any]:
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def form_page(request: HttpRequest, form: forms.BaseForm, *, title: str, cancel_url: str, **extra: Any) -> HttpResponse:
+    """The generic one-form page; answers 400 when a bound form has errors."""
+    status = 400 if form.is_bound and form.errors else 200
+    context = {"form": form, "title": title, "cancel_url": cancel_url, **extra}
+    return render(request, "includes/form_page.html", context, status=status)
+
+
+def action_form() -> forms.Form:
+    """An empty, validated form that collects the errors of a button-only action (no inputs)."""
+    form = forms.Form(data={})
+    form.is_valid()
+    return form
+
+
+def int_param(request: HttpRequest, name: str) -> int | None:
+    value = request.GET.get(name) or request.POST.get(name)
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None

@@ -1,0 +1,5 @@
+"""JSON API of the emulation app."""
+
+from ninja import Router
+
+router = Router()

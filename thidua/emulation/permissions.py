@@ -1,0 +1,1 @@
+"""Object permissions of the emulation app (rules predicates)."""

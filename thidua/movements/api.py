@@ -1,0 +1,5 @@
+"""JSON API of the movements app."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MovementsConfig(AppConfig):
+    name = "thidua.movements"
+    label = "movements"
+    verbose_name = _("Movements and activities")
+
+    def ready(self) -> None:
+        from thidua.movements import permissions  # noqa: F401  (registers rules)

@@ -1,0 +1,1 @@
+"""Object permissions of the movements app (rules predicates)."""

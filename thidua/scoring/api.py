@@ -1,0 +1,5 @@
+"""JSON API of the scoring app."""
+
+from ninja import Router
+
+router = Router()

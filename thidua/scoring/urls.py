@@ -1,0 +1,7 @@
+"""URLs of the scoring pages."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "scoring"
+
+urlpatterns: list = []
