@@ -1,7 +1,7 @@
-"""URLs of the scoring pages."""
+"""URLs of the scoring pages: each concern keeps its own list (criteria, sheets, dashboards)."""
 
-from django.urls import path  # noqa: F401
+from thidua.scoring import urls_criteria, urls_dashboards, urls_sheets
 
 app_name = "scoring"
 
-urlpatterns: list = []
+urlpatterns = [*urls_criteria.urlpatterns, *urls_sheets.urlpatterns, *urls_dashboards.urlpatterns]

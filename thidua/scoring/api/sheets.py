@@ -1,0 +1,5 @@
+"""JSON API for sheets (scoring app)."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,5 @@
+"""URLs of the scoring dashboards pages (included by thidua/scoring/urls.py)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
