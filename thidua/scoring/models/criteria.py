@@ -12,8 +12,6 @@ from django.utils.translation import gettext_lazy as _
 
 from thidua.core.models import TimeStampedModel
 
-POINTS = {"max_digits": 7, "decimal_places": 2}
-
 
 class ItemType(models.TextChoices):
     POINTS = "points", _("Points up to the maximum")
@@ -38,12 +36,13 @@ class CriteriaSet(TimeStampedModel):
     )
     total_cap = models.DecimalField(
         _("cap on the total"),
-        **POINTS,
+        max_digits=7,
+        decimal_places=2,
         null=True,
         blank=True,
         help_text=_("Leave empty if bonus points may take a total past the base maximum (97 + 10 = 107)."),
     )
-    bonus_cap = models.DecimalField(_("cap on all bonus points"), **POINTS, null=True, blank=True)
+    bonus_cap = models.DecimalField(_("cap on all bonus points"), max_digits=7, decimal_places=2, null=True, blank=True)
     copied_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("copied from")
     )
@@ -98,9 +97,9 @@ class CriteriaItem(models.Model):
     guidance = models.TextField(_("guidance"), blank=True)
     position = models.PositiveSmallIntegerField(_("order"), default=0)
     item_type = models.CharField(_("scoring type"), max_length=16, choices=ItemType.choices, default=ItemType.POINTS)
-    max_points = models.DecimalField(_("maximum points"), **POINTS, default=0)
-    per_occurrence = models.DecimalField(_("points per occurrence"), **POINTS, default=0)
-    cap = models.DecimalField(_("cap"), **POINTS, null=True, blank=True)
+    max_points = models.DecimalField(_("maximum points"), max_digits=7, decimal_places=2, default=0)
+    per_occurrence = models.DecimalField(_("points per occurrence"), max_digits=7, decimal_places=2, default=0)
+    cap = models.DecimalField(_("cap"), max_digits=7, decimal_places=2, null=True, blank=True)
     evidence_required = models.BooleanField(_("evidence required"), default=False)
 
     class Meta:

@@ -8,8 +8,6 @@ stored so that pages, the API and the conference read a ranking without recomput
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from thidua.scoring.models.criteria import POINTS
-
 
 class ReconciliationStatus(models.TextChoices):
     OPEN = "open", _("To reconcile")
@@ -23,8 +21,8 @@ class Reconciliation(models.Model):
     unit = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+")
     review_sheet = models.ForeignKey("scoring.ScoreSheet", on_delete=models.CASCADE, related_name="reconciliations")
     item = models.ForeignKey("scoring.CriteriaItem", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    self_points = models.DecimalField(**POINTS, null=True)
-    review_points = models.DecimalField(**POINTS, null=True)
+    self_points = models.DecimalField(max_digits=7, decimal_places=2, null=True)
+    review_points = models.DecimalField(max_digits=7, decimal_places=2, null=True)
     status = models.CharField(
         _("status"), max_length=16, choices=ReconciliationStatus.choices, default=ReconciliationStatus.OPEN
     )
@@ -52,13 +50,13 @@ class FinalScore(models.Model):
     block_year = models.ForeignKey("organizations.BlockYear", on_delete=models.CASCADE, related_name="final_scores")
     unit = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="final_scores")
     track = models.CharField(_("track"), max_length=200, blank=True)
-    self_total = models.DecimalField(_("self-score"), **POINTS, null=True)
+    self_total = models.DecimalField(_("self-score"), max_digits=7, decimal_places=2, null=True)
     review_count = models.PositiveSmallIntegerField(default=0)
-    raw_total = models.DecimalField(_("final score"), **POINTS, null=True)
-    normalised_total = models.DecimalField(_("normalised score"), **POINTS, null=True)
-    ranking_total = models.DecimalField(**POINTS, null=True)
-    bonus = models.DecimalField(**POINTS, default=0)
-    deductions = models.DecimalField(**POINTS, default=0)
+    raw_total = models.DecimalField(_("final score"), max_digits=7, decimal_places=2, null=True)
+    normalised_total = models.DecimalField(_("normalised score"), max_digits=7, decimal_places=2, null=True)
+    ranking_total = models.DecimalField(max_digits=7, decimal_places=2, null=True)
+    bonus = models.DecimalField(max_digits=7, decimal_places=2, default=0)
+    deductions = models.DecimalField(max_digits=7, decimal_places=2, default=0)
     group_scores = models.JSONField(default=dict)
     rank = models.PositiveIntegerField(_("rank"), null=True)
     tied = models.BooleanField(default=False)

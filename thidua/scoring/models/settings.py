@@ -12,7 +12,6 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from thidua.core.models import TimeStampedModel
-from thidua.scoring.models.criteria import POINTS
 
 
 class ReviewMode(models.TextChoices):
@@ -50,8 +49,12 @@ class ScoringConfig(TimeStampedModel):
         default=False,
         help_text=_("Normalised scores are always shown beside the raw ones; this decides which one ranks."),
     )
-    item_difference_threshold = models.DecimalField(_("flag an item difference above"), **POINTS, default=2)
-    total_difference_threshold = models.DecimalField(_("flag a total difference above"), **POINTS, default=5)
+    item_difference_threshold = models.DecimalField(
+        _("flag an item difference above"), max_digits=7, decimal_places=2, default=2
+    )
+    total_difference_threshold = models.DecimalField(
+        _("flag a total difference above"), max_digits=7, decimal_places=2, default=5
+    )
     tie_breaks = models.JSONField(
         _("tie-break order"),
         default=list,
@@ -101,8 +104,8 @@ class ScoreBand(models.Model):
     """A point band that suggests a title (e.g. 70–90: Tập thể lao động tiên tiến)."""
 
     block_year = models.ForeignKey("organizations.BlockYear", on_delete=models.CASCADE, related_name="score_bands")
-    minimum = models.DecimalField(_("from"), **POINTS)
-    maximum = models.DecimalField(_("to"), **POINTS, null=True, blank=True)
+    minimum = models.DecimalField(_("from"), max_digits=7, decimal_places=2)
+    maximum = models.DecimalField(_("to"), max_digits=7, decimal_places=2, null=True, blank=True)
     title = models.CharField(_("suggested title"), max_length=255)
     source = models.CharField(_("source"), max_length=500, blank=True)
 

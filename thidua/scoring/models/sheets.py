@@ -12,7 +12,6 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from thidua.core.models import TimeStampedModel
-from thidua.scoring.models.criteria import POINTS
 
 
 class SheetKind(models.TextChoices):
@@ -49,10 +48,10 @@ class ScoreSheet(TimeStampedModel):
     correction_reason = models.TextField(_("reason for the correction"), blank=True)
     version = models.PositiveIntegerField(default=1)
     comment = models.TextField(_("general comment"), blank=True)
-    base_total = models.DecimalField(**POINTS, default=0)
-    bonus_total = models.DecimalField(**POINTS, default=0)
-    deduction_total = models.DecimalField(**POINTS, default=0)
-    total = models.DecimalField(_("total"), **POINTS, default=0)
+    base_total = models.DecimalField(max_digits=7, decimal_places=2, default=0)
+    bonus_total = models.DecimalField(max_digits=7, decimal_places=2, default=0)
+    deduction_total = models.DecimalField(max_digits=7, decimal_places=2, default=0)
+    total = models.DecimalField(_("total"), max_digits=7, decimal_places=2, default=0)
     last_edited_by = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -106,9 +105,9 @@ class ScoreLine(models.Model):
 
     sheet = models.ForeignKey(ScoreSheet, on_delete=models.CASCADE, related_name="lines")
     item = models.ForeignKey("scoring.CriteriaItem", on_delete=models.PROTECT, related_name="+")
-    value = models.DecimalField(_("score"), **POINTS, null=True, blank=True)
+    value = models.DecimalField(_("score"), max_digits=7, decimal_places=2, null=True, blank=True)
     count = models.PositiveIntegerField(_("occurrences"), null=True, blank=True)
-    points = models.DecimalField(_("points"), **POINTS, default=0)
+    points = models.DecimalField(_("points"), max_digits=7, decimal_places=2, default=0)
     comment = models.TextField(_("comment"), blank=True)
     evidence_note = models.CharField(_("evidence"), max_length=1000, blank=True)
 
