@@ -1,5 +1,0 @@
-"""JSON API of the scoring app."""
-
-from ninja import Router
-
-router = Router()
