@@ -1,0 +1,136 @@
+"""The ranking table of a block: ranks per track, with the block's tie-break steps.
+
+Units are ranked by their final total, separately in each ranking track (An Giang ranks schools and
+offices of one block apart, domain.md §4.3). How equal totals are separated is not fixed by any text
+found (§4.4, UNCONFIRMED), so each block lists its own tie-break steps: a criteria group's score,
+fewer deductions, the self score, the bonus. Units still equal after every step share a rank
+(standard competition ranking: 1, 2, 2, 4).
+"""
+
+from collections import defaultdict
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from ._common import order_key_function
+from .errors import RuleViolation
+
+
+class TieBreak(StrEnum):
+    GROUP = "group"  # higher score in a named criteria group
+    FEWER_DEDUCTIONS = "fewer_deductions"
+    SELF_SCORE = "self_score"  # higher self score; no self score counts below any
+    BONUS = "bonus"  # higher bonus
+
+
+@dataclass(frozen=True)
+class TieBreakStep:
+    kind: TieBreak
+    group: str | None = None
+
+    @property
+    def label(self) -> str:
+        """The name used in `Ranked.decided_by`: "fewer_deductions", "group:B", …"""
+        return f"group:{self.group}" if self.kind == TieBreak.GROUP else str(self.kind)
+
+
+@dataclass(frozen=True)
+class RankInput:
+    key: Hashable
+    total: Decimal
+    track: str = ""
+    # Left out of the hash (a dict is not hashable) but compared; equal inputs still hash equal.
+    group_scores: Mapping[str, Decimal] = field(default_factory=dict, hash=False)
+    deductions: Decimal = Decimal(0)  # the points taken away (sign ignored)
+    self_score: Decimal | None = None
+    bonus: Decimal = Decimal(0)
+
+
+@dataclass(frozen=True)
+class Ranked:
+    key: Hashable
+    track: str
+    rank: int
+    tied: bool
+    decided_by: str | None  # the last step needed to separate it from its neighbours; None if tied or alone
+
+
+def _step_value(entry: RankInput, step: TieBreakStep) -> tuple[Any, ...]:
+    """A tuple where higher is better."""
+    if step.kind == TieBreak.GROUP:
+        return (Decimal(entry.group_scores.get(step.group or "", 0)),)
+    if step.kind == TieBreak.FEWER_DEDUCTIONS:
+        return (-abs(Decimal(entry.deductions)),)
+    if step.kind == TieBreak.SELF_SCORE:
+        return (entry.self_score is not None, Decimal(entry.self_score or 0))
+    return (Decimal(entry.bonus),)
+
+
+def _check_steps(tie_breaks: Sequence[TieBreakStep]) -> list[TieBreakStep]:
+    steps = []
+    for step in tie_breaks:
+        step = TieBreakStep(TieBreak(step.kind), step.group)
+        if step.kind == TieBreak.GROUP and not step.group:
+            raise RuleViolation("invalid_tie_break", _("A tie-break by criteria group must name the group."))
+        steps.append(step)
+    return steps
+
+
+def _first_difference(a: tuple[Any, ...], b: tuple[Any, ...]) -> int:
+    return next(i for i in range(len(a)) if a[i] != b[i])
+
+
+def rank(entries: Iterable[RankInput], *, tie_breaks: Sequence[TieBreakStep] = ()) -> list[Ranked]:
+    """Rank `entries` within each track: total first, then each tie-break step in order.
+
+    The result is sorted by track, rank and key, and does not depend on the order of `entries`.
+    `decided_by` names the deepest step ("total", "group:B", "bonus", …) that was needed to separate
+    an entry from the entries just above and just below it.
+    """
+    items = list(entries)
+    steps = _check_steps(tie_breaks)
+    labels = ["total", *(s.label for s in steps)]
+    seen: set[Hashable] = set()
+    for entry in items:
+        if entry.key in seen:
+            raise RuleViolation(
+                "duplicate_entry", _("The unit %(key)s appears more than once in the ranking.") % {"key": entry.key}
+            )
+        seen.add(entry.key)
+    key_order = order_key_function(e.key for e in items)
+
+    def sort_key(entry: RankInput) -> tuple[tuple[Any, ...], ...]:
+        return ((Decimal(entry.total),), *(_step_value(entry, s) for s in steps))
+
+    by_track: dict[str, list[RankInput]] = defaultdict(list)
+    for entry in items:
+        by_track[entry.track].append(entry)
+
+    result: list[Ranked] = []
+    for track in sorted(by_track):
+        members = by_track[track]
+        keyed = {id(e): sort_key(e) for e in members}
+        # Groups of entries equal on every step, best first.
+        groups: list[list[RankInput]] = []
+        for entry in sorted(members, key=lambda e: keyed[id(e)], reverse=True):
+            if groups and keyed[id(groups[-1][0])] == keyed[id(entry)]:
+                groups[-1].append(entry)
+            else:
+                groups.append([entry])
+
+        position = 1
+        for index, group in enumerate(groups):
+            tied = len(group) > 1
+            decided_by: str | None = None
+            if not tied:
+                neighbours = [groups[j][0] for j in (index - 1, index + 1) if 0 <= j < len(groups)]
+                depths = [_first_difference(keyed[id(group[0])], keyed[id(other)]) for other in neighbours]
+                decided_by = labels[max(depths)] if depths else None
+            for entry in sorted(group, key=lambda e: key_order(e.key)):
+                result.append(Ranked(key=entry.key, track=track, rank=position, tied=tied, decided_by=decided_by))
+            position += len(group)
+    return result
