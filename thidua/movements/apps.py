@@ -8,4 +8,9 @@ class MovementsConfig(AppConfig):
     verbose_name = _("Movements and activities")
 
     def ready(self) -> None:
+        from thidua.attachments.registry import register_owner
         from thidua.movements import permissions  # noqa: F401  (registers rules)
+        from thidua.movements.models import Activity, Practice
+
+        register_owner(Activity, "movements.view_activity")
+        register_owner(Practice, "movements.view_practice")
