@@ -22,6 +22,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         (reverse("organizations:block_list"), _("Blocks"), "collection"),
         (reverse("organizations:unit_list"), _("Units"), "building"),
         (reverse("organizations:person_list"), _("People"), "people"),
+        (reverse("movements:practice_library"), _("Good practices"), "lightbulb"),
     ]
     if is_officer_anywhere(user):
         items.append((reverse("audit:event_list"), _("Audit log"), "journal-text"))

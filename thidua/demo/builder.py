@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from thidua.accounts.models import RoleAssignment, User
 from thidua.accounts.roles import Role
@@ -789,7 +790,19 @@ def build_demo(*, log: Callable[[str], None] | None = None) -> BuildReport:
             (HEALTH_BLOCK_CODE, 2025): health_2025,
         }
         _users(actor, units, block_years, report)
+        _year_work(actor, year_2024, year_2025, report)
     return report
+
+
+def _year_work(actor: User, year_2024: BlockYear, year_2025: BlockYear, report: BuildReport) -> None:
+    """The year's work of the demo block: each app builds its own part (idempotently) through its services."""
+    from thidua.movements.demo import build_movements_demo
+    from thidua.movements.models import Movement
+
+    today = timezone.localdate()
+    if not Movement.objects.filter(block_year=year_2025).exists():
+        build_movements_demo(block_year=year_2025, actor=actor, today=today)
+        report.add("movements", Movement.objects.filter(block_year=year_2025).count())
 
 
 def demo_summary() -> list[tuple[str, str]]:
