@@ -773,8 +773,11 @@ def _users(
             report.add("people linked to users")
 
 
-def build_demo(*, log: Callable[[str], None] | None = None) -> BuildReport:
-    """Create (or complete) the demo data in one transaction and return what was created."""
+def build_demo(*, log: Callable[[str], None] | None = None, year_work: bool = True) -> BuildReport:
+    """Create (or complete) the demo data in one transaction and return what was created.
+
+    `year_work=False` stops after organisations, blocks and users (the apps' own demo tests start there).
+    """
     report = BuildReport()
     with transaction.atomic():
         actor = _admin_user(report)
@@ -790,19 +793,30 @@ def build_demo(*, log: Callable[[str], None] | None = None) -> BuildReport:
             (HEALTH_BLOCK_CODE, 2025): health_2025,
         }
         _users(actor, units, block_years, report)
-        _year_work(actor, year_2024, year_2025, report)
+        if year_work:
+            _year_work(actor, year_2024, year_2025, report)
     return report
 
 
 def _year_work(actor: User, year_2024: BlockYear, year_2025: BlockYear, report: BuildReport) -> None:
     """The year's work of the demo block: each app builds its own part (idempotently) through its services."""
+    from thidua.emulation.demo import build_emulation_demo
+    from thidua.emulation.models import Covenant
     from thidua.movements.demo import build_movements_demo
     from thidua.movements.models import Movement
+    from thidua.scoring.demo_sheets import build_scoring_demo
 
     today = timezone.localdate()
     if not Movement.objects.filter(block_year=year_2025).exists():
         build_movements_demo(block_year=year_2025, actor=actor, today=today)
         report.add("movements", Movement.objects.filter(block_year=year_2025).count())
+    # After the movements: the published mid-year review stores a snapshot of their figures.
+    if not Covenant.objects.filter(block_year=year_2025).exists():
+        build_emulation_demo(block_year=year_2025, actor=actor, today=today)
+        report.add("covenants")
+    scoring = build_scoring_demo(block_year=year_2025, actor=actor, previous_block_year=year_2024)
+    for what, count in scoring.counts.items():
+        report.add(what, count)
 
 
 def demo_summary() -> list[tuple[str, str]]:

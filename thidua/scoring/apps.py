@@ -8,4 +8,8 @@ class ScoringConfig(AppConfig):
     verbose_name = _("Scoring")
 
     def ready(self) -> None:
+        from thidua.attachments.registry import register_owner
         from thidua.scoring import permissions  # noqa: F401  (registers rules)
+        from thidua.scoring.models import ScoreLine
+
+        register_owner(ScoreLine, "scoring.view_line")

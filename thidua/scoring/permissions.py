@@ -147,6 +147,10 @@ rules.add_perm(
     | (staff_of_scored_unit & (is_self_sheet | is_finalised_sheet))
     | staff_of_reviewing_unit,
 )
+rules.add_perm(
+    "scoring.view_line",
+    rules.predicate(lambda user, line: line is not None and user.has_perm("scoring.view_sheet", line.sheet)),
+)
 rules.add_perm("scoring.edit_self_sheet", is_self_sheet & staff_of_scored_unit)
 rules.add_perm("scoring.approve_self_sheet", is_self_sheet & head_of_scored_unit)
 rules.add_perm(

@@ -50,7 +50,8 @@ def test_same_content_twice_shares_the_stored_bytes(tree: dict[str, Any]) -> Non
     assert first.file.name == second.file.name
     attachment_remove(actor=system_actor(), attachment=first)
     assert not Attachment.objects.filter(pk=first.pk).exists()
-    assert second.file.name and second.file.storage.exists(second.file.name)
+    assert second.file.name
+    assert second.file.storage.exists(second.file.name)
     assert AuditEvent.objects.filter(action="attachment.remove").count() == 1
 
 

@@ -38,7 +38,7 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            call_command("load_demo", stdout=io.StringIO())
+            call_command("load_demo", "--foundation-only", stdout=io.StringIO())
             yield
         finally:
             transaction.set_rollback(True)

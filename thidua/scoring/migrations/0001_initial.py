@@ -6,352 +6,794 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organizations', '0002_search_indexes'),
+        ("organizations", "0002_search_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CriteriaGroup',
+            name="CriteriaGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=16, verbose_name='code')),
-                ('title', models.CharField(max_length=500, verbose_name='title')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=16, verbose_name="code")),
+                ("title", models.CharField(max_length=500, verbose_name="title")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
             ],
             options={
-                'verbose_name': 'criteria group',
-                'verbose_name_plural': 'criteria groups',
-                'ordering': ['position', 'id'],
+                "verbose_name": "criteria group",
+                "verbose_name_plural": "criteria groups",
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CriteriaSet',
+            name="CriteriaSet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('title', models.CharField(max_length=255, verbose_name='title')),
-                ('legal_basis', models.TextField(blank=True, verbose_name='legal basis')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('locked', 'Locked')], default='draft', max_length=16, verbose_name='status')),
-                ('total_cap', models.DecimalField(blank=True, decimal_places=2, help_text='Leave empty if bonus points may take a total past the base maximum (97 + 10 = 107).', max_digits=7, null=True, verbose_name='cap on the total')),
-                ('bonus_cap', models.DecimalField(blank=True, decimal_places=2, max_digits=7, null=True, verbose_name='cap on all bonus points')),
-                ('locked_at', models.DateTimeField(blank=True, null=True, verbose_name='locked at')),
-                ('block_year', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='criteria_set', to='organizations.blockyear', verbose_name='block-year')),
-                ('copied_from', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='scoring.criteriaset', verbose_name='copied from')),
-                ('locked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("title", models.CharField(max_length=255, verbose_name="title")),
+                ("legal_basis", models.TextField(blank=True, verbose_name="legal basis")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("locked", "Locked")],
+                        default="draft",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "total_cap",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="Leave empty if bonus points may take a total past the base maximum (97 + 10 = 107).",
+                        max_digits=7,
+                        null=True,
+                        verbose_name="cap on the total",
+                    ),
+                ),
+                (
+                    "bonus_cap",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=7, null=True, verbose_name="cap on all bonus points"
+                    ),
+                ),
+                ("locked_at", models.DateTimeField(blank=True, null=True, verbose_name="locked at")),
+                (
+                    "block_year",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="criteria_set",
+                        to="organizations.blockyear",
+                        verbose_name="block-year",
+                    ),
+                ),
+                (
+                    "copied_from",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="scoring.criteriaset",
+                        verbose_name="copied from",
+                    ),
+                ),
+                (
+                    "locked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'criteria set',
-                'verbose_name_plural': 'criteria sets',
+                "verbose_name": "criteria set",
+                "verbose_name_plural": "criteria sets",
             },
         ),
         migrations.CreateModel(
-            name='CriteriaItem',
+            name="CriteriaItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=16, verbose_name='code')),
-                ('title', models.CharField(max_length=1000, verbose_name='title')),
-                ('guidance', models.TextField(blank=True, verbose_name='guidance')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('item_type', models.CharField(choices=[('points', 'Points up to the maximum'), ('yes_no', 'Yes / no'), ('bonus', 'Bonus per occurrence'), ('deduction', 'Deduction per occurrence')], default='points', max_length=16, verbose_name='scoring type')),
-                ('max_points', models.DecimalField(decimal_places=2, default=0, max_digits=7, verbose_name='maximum points')),
-                ('per_occurrence', models.DecimalField(decimal_places=2, default=0, max_digits=7, verbose_name='points per occurrence')),
-                ('cap', models.DecimalField(blank=True, decimal_places=2, max_digits=7, null=True, verbose_name='cap')),
-                ('evidence_required', models.BooleanField(default=False, verbose_name='evidence required')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='scoring.criteriagroup')),
-                ('criteria_set', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='scoring.criteriaset')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=16, verbose_name="code")),
+                ("title", models.CharField(max_length=1000, verbose_name="title")),
+                ("guidance", models.TextField(blank=True, verbose_name="guidance")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "item_type",
+                    models.CharField(
+                        choices=[
+                            ("points", "Points up to the maximum"),
+                            ("yes_no", "Yes / no"),
+                            ("bonus", "Bonus per occurrence"),
+                            ("deduction", "Deduction per occurrence"),
+                        ],
+                        default="points",
+                        max_length=16,
+                        verbose_name="scoring type",
+                    ),
+                ),
+                (
+                    "max_points",
+                    models.DecimalField(decimal_places=2, default=0, max_digits=7, verbose_name="maximum points"),
+                ),
+                (
+                    "per_occurrence",
+                    models.DecimalField(
+                        decimal_places=2, default=0, max_digits=7, verbose_name="points per occurrence"
+                    ),
+                ),
+                ("cap", models.DecimalField(blank=True, decimal_places=2, max_digits=7, null=True, verbose_name="cap")),
+                ("evidence_required", models.BooleanField(default=False, verbose_name="evidence required")),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="items", to="scoring.criteriagroup"
+                    ),
+                ),
+                (
+                    "criteria_set",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="items", to="scoring.criteriaset"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'criteria item',
-                'verbose_name_plural': 'criteria items',
-                'ordering': ['position', 'id'],
+                "verbose_name": "criteria item",
+                "verbose_name_plural": "criteria items",
+                "ordering": ["position", "id"],
             },
         ),
         migrations.AddField(
-            model_name='criteriagroup',
-            name='criteria_set',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='groups', to='scoring.criteriaset'),
+            model_name="criteriagroup",
+            name="criteria_set",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="groups", to="scoring.criteriaset"
+            ),
         ),
         migrations.CreateModel(
-            name='FinalScore',
+            name="FinalScore",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('track', models.CharField(blank=True, max_length=200, verbose_name='track')),
-                ('self_total', models.DecimalField(decimal_places=2, max_digits=7, null=True, verbose_name='self-score')),
-                ('review_count', models.PositiveSmallIntegerField(default=0)),
-                ('raw_total', models.DecimalField(decimal_places=2, max_digits=7, null=True, verbose_name='final score')),
-                ('normalised_total', models.DecimalField(decimal_places=2, max_digits=7, null=True, verbose_name='normalised score')),
-                ('ranking_total', models.DecimalField(decimal_places=2, max_digits=7, null=True)),
-                ('bonus', models.DecimalField(decimal_places=2, default=0, max_digits=7)),
-                ('deductions', models.DecimalField(decimal_places=2, default=0, max_digits=7)),
-                ('group_scores', models.JSONField(default=dict)),
-                ('rank', models.PositiveIntegerField(null=True, verbose_name='rank')),
-                ('tied', models.BooleanField(default=False)),
-                ('decided_by', models.CharField(blank=True, max_length=100)),
-                ('suggested_title', models.CharField(blank=True, max_length=255, verbose_name='suggested title')),
-                ('computed_at', models.DateTimeField()),
-                ('block_year', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='final_scores', to='organizations.blockyear')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='final_scores', to='organizations.unit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("track", models.CharField(blank=True, max_length=200, verbose_name="track")),
+                (
+                    "self_total",
+                    models.DecimalField(decimal_places=2, max_digits=7, null=True, verbose_name="self-score"),
+                ),
+                ("review_count", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "raw_total",
+                    models.DecimalField(decimal_places=2, max_digits=7, null=True, verbose_name="final score"),
+                ),
+                (
+                    "normalised_total",
+                    models.DecimalField(decimal_places=2, max_digits=7, null=True, verbose_name="normalised score"),
+                ),
+                ("ranking_total", models.DecimalField(decimal_places=2, max_digits=7, null=True)),
+                ("bonus", models.DecimalField(decimal_places=2, default=0, max_digits=7)),
+                ("deductions", models.DecimalField(decimal_places=2, default=0, max_digits=7)),
+                ("group_scores", models.JSONField(default=dict)),
+                ("rank", models.PositiveIntegerField(null=True, verbose_name="rank")),
+                ("tied", models.BooleanField(default=False)),
+                ("decided_by", models.CharField(blank=True, max_length=100)),
+                ("suggested_title", models.CharField(blank=True, max_length=255, verbose_name="suggested title")),
+                ("computed_at", models.DateTimeField()),
+                (
+                    "block_year",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="final_scores",
+                        to="organizations.blockyear",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="final_scores",
+                        to="organizations.unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'final score',
-                'verbose_name_plural': 'final scores',
-                'ordering': ['block_year', 'track', 'rank', 'unit'],
+                "verbose_name": "final score",
+                "verbose_name_plural": "final scores",
+                "ordering": ["block_year", "track", "rank", "unit"],
             },
         ),
         migrations.CreateModel(
-            name='ReviewAssignment',
+            name="ReviewAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('block_year', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='review_assignments', to='organizations.blockyear')),
-                ('reviewer_unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.unit')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.unit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "block_year",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="review_assignments",
+                        to="organizations.blockyear",
+                    ),
+                ),
+                (
+                    "reviewer_unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="organizations.unit"
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="organizations.unit"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'review assignment',
-                'verbose_name_plural': 'review assignments',
-                'ordering': ['unit', 'reviewer_unit'],
+                "verbose_name": "review assignment",
+                "verbose_name_plural": "review assignments",
+                "ordering": ["unit", "reviewer_unit"],
             },
         ),
         migrations.CreateModel(
-            name='ScoreBand',
+            name="ScoreBand",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('minimum', models.DecimalField(decimal_places=2, max_digits=7, verbose_name='from')),
-                ('maximum', models.DecimalField(blank=True, decimal_places=2, max_digits=7, null=True, verbose_name='to')),
-                ('title', models.CharField(max_length=255, verbose_name='suggested title')),
-                ('source', models.CharField(blank=True, max_length=500, verbose_name='source')),
-                ('block_year', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='score_bands', to='organizations.blockyear')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("minimum", models.DecimalField(decimal_places=2, max_digits=7, verbose_name="from")),
+                (
+                    "maximum",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=7, null=True, verbose_name="to"),
+                ),
+                ("title", models.CharField(max_length=255, verbose_name="suggested title")),
+                ("source", models.CharField(blank=True, max_length=500, verbose_name="source")),
+                (
+                    "block_year",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="score_bands",
+                        to="organizations.blockyear",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'point band',
-                'verbose_name_plural': 'point bands',
-                'ordering': ['-minimum'],
+                "verbose_name": "point band",
+                "verbose_name_plural": "point bands",
+                "ordering": ["-minimum"],
             },
         ),
         migrations.CreateModel(
-            name='ScoreSheet',
+            name="ScoreSheet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('kind', models.CharField(choices=[('self', 'Self-score'), ('review', 'Review')], max_length=16, verbose_name='kind')),
-                ('is_head_review', models.BooleanField(default=False, verbose_name="the block head's review")),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('approved', 'Approved by the unit head'), ('finalised', 'Finalised')], default='draft', max_length=16, verbose_name='status')),
-                ('revision', models.PositiveSmallIntegerField(default=1, verbose_name='revision')),
-                ('is_current', models.BooleanField(default=True)),
-                ('correction_reason', models.TextField(blank=True, verbose_name='reason for the correction')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('comment', models.TextField(blank=True, verbose_name='general comment')),
-                ('base_total', models.DecimalField(decimal_places=2, default=0, max_digits=7)),
-                ('bonus_total', models.DecimalField(decimal_places=2, default=0, max_digits=7)),
-                ('deduction_total', models.DecimalField(decimal_places=2, default=0, max_digits=7)),
-                ('total', models.DecimalField(decimal_places=2, default=0, max_digits=7, verbose_name='total')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('approved_at', models.DateTimeField(blank=True, null=True)),
-                ('finalised_at', models.DateTimeField(blank=True, null=True)),
-                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('block_year', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='score_sheets', to='organizations.blockyear')),
-                ('finalised_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('last_edited_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('reviewer_unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reviews_given', to='organizations.unit', verbose_name='reviewing unit')),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('supersedes', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='superseded_by', to='scoring.scoresheet')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='score_sheets', to='organizations.unit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("self", "Self-score"), ("review", "Review")], max_length=16, verbose_name="kind"
+                    ),
+                ),
+                ("is_head_review", models.BooleanField(default=False, verbose_name="the block head's review")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("approved", "Approved by the unit head"),
+                            ("finalised", "Finalised"),
+                        ],
+                        default="draft",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("revision", models.PositiveSmallIntegerField(default=1, verbose_name="revision")),
+                ("is_current", models.BooleanField(default=True)),
+                ("correction_reason", models.TextField(blank=True, verbose_name="reason for the correction")),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("comment", models.TextField(blank=True, verbose_name="general comment")),
+                ("base_total", models.DecimalField(decimal_places=2, default=0, max_digits=7)),
+                ("bonus_total", models.DecimalField(decimal_places=2, default=0, max_digits=7)),
+                ("deduction_total", models.DecimalField(decimal_places=2, default=0, max_digits=7)),
+                ("total", models.DecimalField(decimal_places=2, default=0, max_digits=7, verbose_name="total")),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("approved_at", models.DateTimeField(blank=True, null=True)),
+                ("finalised_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "block_year",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="score_sheets",
+                        to="organizations.blockyear",
+                    ),
+                ),
+                (
+                    "finalised_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "last_edited_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "reviewer_unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reviews_given",
+                        to="organizations.unit",
+                        verbose_name="reviewing unit",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "supersedes",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="superseded_by",
+                        to="scoring.scoresheet",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="score_sheets",
+                        to="organizations.unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'score sheet',
-                'verbose_name_plural': 'score sheets',
-                'ordering': ['block_year', 'unit', 'kind', 'reviewer_unit', 'revision'],
+                "verbose_name": "score sheet",
+                "verbose_name_plural": "score sheets",
+                "ordering": ["block_year", "unit", "kind", "reviewer_unit", "revision"],
             },
         ),
         migrations.CreateModel(
-            name='ScoreLine',
+            name="ScoreLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.DecimalField(blank=True, decimal_places=2, max_digits=7, null=True, verbose_name='score')),
-                ('count', models.PositiveIntegerField(blank=True, null=True, verbose_name='occurrences')),
-                ('points', models.DecimalField(decimal_places=2, default=0, max_digits=7, verbose_name='points')),
-                ('comment', models.TextField(blank=True, verbose_name='comment')),
-                ('evidence_note', models.CharField(blank=True, max_length=1000, verbose_name='evidence')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='scoring.criteriaitem')),
-                ('sheet', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='scoring.scoresheet')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "value",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=7, null=True, verbose_name="score"),
+                ),
+                ("count", models.PositiveIntegerField(blank=True, null=True, verbose_name="occurrences")),
+                ("points", models.DecimalField(decimal_places=2, default=0, max_digits=7, verbose_name="points")),
+                ("comment", models.TextField(blank=True, verbose_name="comment")),
+                ("evidence_note", models.CharField(blank=True, max_length=1000, verbose_name="evidence")),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="scoring.criteriaitem"
+                    ),
+                ),
+                (
+                    "sheet",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="lines", to="scoring.scoresheet"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'score line',
-                'verbose_name_plural': 'score lines',
+                "verbose_name": "score line",
+                "verbose_name_plural": "score lines",
             },
         ),
         migrations.CreateModel(
-            name='Reconciliation',
+            name="Reconciliation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('self_points', models.DecimalField(decimal_places=2, max_digits=7, null=True)),
-                ('review_points', models.DecimalField(decimal_places=2, max_digits=7, null=True)),
-                ('status', models.CharField(choices=[('open', 'To reconcile'), ('resolved', 'Reconciled')], default='open', max_length=16, verbose_name='status')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('block_year', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reconciliations', to='organizations.blockyear')),
-                ('item', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='scoring.criteriaitem')),
-                ('resolved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.unit')),
-                ('review_sheet', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reconciliations', to='scoring.scoresheet')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("self_points", models.DecimalField(decimal_places=2, max_digits=7, null=True)),
+                ("review_points", models.DecimalField(decimal_places=2, max_digits=7, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "To reconcile"), ("resolved", "Reconciled")],
+                        default="open",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "block_year",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reconciliations",
+                        to="organizations.blockyear",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="scoring.criteriaitem",
+                    ),
+                ),
+                (
+                    "resolved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="organizations.unit"
+                    ),
+                ),
+                (
+                    "review_sheet",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reconciliations",
+                        to="scoring.scoresheet",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'difference to reconcile',
-                'verbose_name_plural': 'differences to reconcile',
-                'ordering': ['unit', 'item'],
+                "verbose_name": "difference to reconcile",
+                "verbose_name_plural": "differences to reconcile",
+                "ordering": ["unit", "item"],
             },
         ),
         migrations.CreateModel(
-            name='ScoringConfig',
+            name="ScoringConfig",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('review_mode', models.CharField(choices=[('head_and_deputies', 'Reviewed by the block head and deputies'), ('cross', 'Cross-scoring between member units')], default='head_and_deputies', max_length=32, verbose_name='review')),
-                ('reviewers_per_unit', models.PositiveSmallIntegerField(default=2, verbose_name='reviewers per unit')),
-                ('final_rule', models.CharField(choices=[('head', "The block head's reviewed score"), ('mean', 'Mean of the reviewers'), ('trimmed_mean', 'Trimmed mean (without the highest and lowest)'), ('median', 'Median of the reviewers')], default='mean', max_length=16, verbose_name='final score')),
-                ('normalisation', models.CharField(choices=[('none', 'No normalisation'), ('mean_shift', 'Shift each reviewer to the common mean'), ('z_score', 'Standardise each reviewer (z-score)')], default='none', max_length=16, verbose_name='normalisation')),
-                ('use_normalised', models.BooleanField(default=False, help_text='Normalised scores are always shown beside the raw ones; this decides which one ranks.', verbose_name='rank on normalised scores')),
-                ('item_difference_threshold', models.DecimalField(decimal_places=2, default=2, max_digits=7, verbose_name='flag an item difference above')),
-                ('total_difference_threshold', models.DecimalField(decimal_places=2, default=5, max_digits=7, verbose_name='flag a total difference above')),
-                ('tie_breaks', models.JSONField(blank=True, default=list, help_text='After the total, in order: [{"kind": "group", "group": "II"}, {"kind": "fewer_deductions"}].', verbose_name='tie-break order')),
-                ('self_approval_required', models.BooleanField(default=True, verbose_name='the unit head approves the self-score')),
-                ('assignment_seed', models.PositiveIntegerField(default=0, verbose_name='assignment seed')),
-                ('ranking_published_at', models.DateTimeField(blank=True, null=True, verbose_name='ranking published at')),
-                ('block_year', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='scoring_config', to='organizations.blockyear', verbose_name='block-year')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "review_mode",
+                    models.CharField(
+                        choices=[
+                            ("head_and_deputies", "Reviewed by the block head and deputies"),
+                            ("cross", "Cross-scoring between member units"),
+                        ],
+                        default="head_and_deputies",
+                        max_length=32,
+                        verbose_name="review",
+                    ),
+                ),
+                ("reviewers_per_unit", models.PositiveSmallIntegerField(default=2, verbose_name="reviewers per unit")),
+                (
+                    "final_rule",
+                    models.CharField(
+                        choices=[
+                            ("head", "The block head's reviewed score"),
+                            ("mean", "Mean of the reviewers"),
+                            ("trimmed_mean", "Trimmed mean (without the highest and lowest)"),
+                            ("median", "Median of the reviewers"),
+                        ],
+                        default="mean",
+                        max_length=16,
+                        verbose_name="final score",
+                    ),
+                ),
+                (
+                    "normalisation",
+                    models.CharField(
+                        choices=[
+                            ("none", "No normalisation"),
+                            ("mean_shift", "Shift each reviewer to the common mean"),
+                            ("z_score", "Standardise each reviewer (z-score)"),
+                        ],
+                        default="none",
+                        max_length=16,
+                        verbose_name="normalisation",
+                    ),
+                ),
+                (
+                    "use_normalised",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Normalised scores are always shown beside the raw ones; this decides which one ranks.",
+                        verbose_name="rank on normalised scores",
+                    ),
+                ),
+                (
+                    "item_difference_threshold",
+                    models.DecimalField(
+                        decimal_places=2, default=2, max_digits=7, verbose_name="flag an item difference above"
+                    ),
+                ),
+                (
+                    "total_difference_threshold",
+                    models.DecimalField(
+                        decimal_places=2, default=5, max_digits=7, verbose_name="flag a total difference above"
+                    ),
+                ),
+                (
+                    "tie_breaks",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text='After the total, in order: [{"kind": "group", "group": "II"}, {"kind": "fewer_deductions"}].',
+                        verbose_name="tie-break order",
+                    ),
+                ),
+                (
+                    "self_approval_required",
+                    models.BooleanField(default=True, verbose_name="the unit head approves the self-score"),
+                ),
+                ("assignment_seed", models.PositiveIntegerField(default=0, verbose_name="assignment seed")),
+                (
+                    "ranking_published_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="ranking published at"),
+                ),
+                (
+                    "block_year",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scoring_config",
+                        to="organizations.blockyear",
+                        verbose_name="block-year",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'scoring settings',
-                'verbose_name_plural': 'scoring settings',
+                "verbose_name": "scoring settings",
+                "verbose_name_plural": "scoring settings",
             },
         ),
         migrations.CreateModel(
-            name='ScoringTrack',
+            name="ScoringTrack",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('block_year', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scoring_tracks', to='organizations.blockyear')),
-                ('units', models.ManyToManyField(blank=True, related_name='+', to='organizations.unit', verbose_name='units')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "block_year",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scoring_tracks",
+                        to="organizations.blockyear",
+                    ),
+                ),
+                (
+                    "units",
+                    models.ManyToManyField(blank=True, related_name="+", to="organizations.unit", verbose_name="units"),
+                ),
             ],
             options={
-                'verbose_name': 'ranking track',
-                'verbose_name_plural': 'ranking tracks',
-                'ordering': ['position', 'id'],
+                "verbose_name": "ranking track",
+                "verbose_name_plural": "ranking tracks",
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ConflictOfInterest',
+            name="ConflictOfInterest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.TextField(verbose_name='reason')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('block_year', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scoring_conflicts', to='organizations.blockyear')),
-                ('declared_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('reviewer_unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.unit')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.unit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("reason", models.TextField(verbose_name="reason")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "block_year",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scoring_conflicts",
+                        to="organizations.blockyear",
+                    ),
+                ),
+                (
+                    "declared_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "reviewer_unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="organizations.unit"
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="organizations.unit"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'conflict of interest',
-                'verbose_name_plural': 'conflicts of interest',
-                'constraints': [models.UniqueConstraint(fields=('block_year', 'reviewer_unit', 'unit'), name='conflict_unique'), models.CheckConstraint(condition=models.Q(('reviewer_unit', models.F('unit')), _negated=True), name='conflict_not_self')],
+                "verbose_name": "conflict of interest",
+                "verbose_name_plural": "conflicts of interest",
+                "constraints": [
+                    models.UniqueConstraint(fields=("block_year", "reviewer_unit", "unit"), name="conflict_unique"),
+                    models.CheckConstraint(
+                        condition=models.Q(("reviewer_unit", models.F("unit")), _negated=True), name="conflict_not_self"
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='criteriaset',
-            constraint=models.CheckConstraint(condition=models.Q(('total_cap__isnull', True), ('total_cap__gt', 0), _connector='OR'), name='criteriaset_cap_pos'),
+            model_name="criteriaset",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("total_cap__isnull", True), ("total_cap__gt", 0), _connector="OR"),
+                name="criteriaset_cap_pos",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='criteriaset',
-            constraint=models.CheckConstraint(condition=models.Q(('bonus_cap__isnull', True), ('bonus_cap__gte', 0), _connector='OR'), name='criteriaset_bonus_cap'),
+            model_name="criteriaset",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("bonus_cap__isnull", True), ("bonus_cap__gte", 0), _connector="OR"),
+                name="criteriaset_bonus_cap",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='criteriaitem',
-            constraint=models.UniqueConstraint(fields=('criteria_set', 'code'), name='criteriaitem_code_unique'),
+            model_name="criteriaitem",
+            constraint=models.UniqueConstraint(fields=("criteria_set", "code"), name="criteriaitem_code_unique"),
         ),
         migrations.AddConstraint(
-            model_name='criteriaitem',
-            constraint=models.CheckConstraint(condition=models.Q(('max_points__gte', 0)), name='criteriaitem_max_nonneg'),
+            model_name="criteriaitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("max_points__gte", 0)), name="criteriaitem_max_nonneg"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='criteriaitem',
-            constraint=models.CheckConstraint(condition=models.Q(('per_occurrence__gte', 0)), name='criteriaitem_per_occ_nonneg'),
+            model_name="criteriaitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("per_occurrence__gte", 0)), name="criteriaitem_per_occ_nonneg"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='criteriaitem',
-            constraint=models.CheckConstraint(condition=models.Q(('cap__isnull', True), ('cap__gte', 0), _connector='OR'), name='criteriaitem_cap_nonneg'),
+            model_name="criteriaitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("cap__isnull", True), ("cap__gte", 0), _connector="OR"),
+                name="criteriaitem_cap_nonneg",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='criteriagroup',
-            constraint=models.UniqueConstraint(fields=('criteria_set', 'code'), name='criteriagroup_code_unique'),
+            model_name="criteriagroup",
+            constraint=models.UniqueConstraint(fields=("criteria_set", "code"), name="criteriagroup_code_unique"),
         ),
         migrations.AddConstraint(
-            model_name='finalscore',
-            constraint=models.UniqueConstraint(fields=('block_year', 'unit'), name='finalscore_unique'),
+            model_name="finalscore",
+            constraint=models.UniqueConstraint(fields=("block_year", "unit"), name="finalscore_unique"),
         ),
         migrations.AddConstraint(
-            model_name='reviewassignment',
-            constraint=models.UniqueConstraint(fields=('block_year', 'reviewer_unit', 'unit'), name='reviewassignment_unique'),
+            model_name="reviewassignment",
+            constraint=models.UniqueConstraint(
+                fields=("block_year", "reviewer_unit", "unit"), name="reviewassignment_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reviewassignment',
-            constraint=models.CheckConstraint(condition=models.Q(('reviewer_unit', models.F('unit')), _negated=True), name='reviewassignment_not_self'),
+            model_name="reviewassignment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("reviewer_unit", models.F("unit")), _negated=True), name="reviewassignment_not_self"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='scoreband',
-            constraint=models.CheckConstraint(condition=models.Q(('maximum__isnull', True), ('maximum__gte', models.F('minimum')), _connector='OR'), name='scoreband_order'),
+            model_name="scoreband",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("maximum__isnull", True), ("maximum__gte", models.F("minimum")), _connector="OR"),
+                name="scoreband_order",
+            ),
         ),
         migrations.AddIndex(
-            model_name='scoresheet',
-            index=models.Index(fields=['block_year', 'is_current'], name='scoresheet_year_current_idx'),
+            model_name="scoresheet",
+            index=models.Index(fields=["block_year", "is_current"], name="scoresheet_year_current_idx"),
         ),
         migrations.AddConstraint(
-            model_name='scoresheet',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_current', True), ('reviewer_unit__isnull', False)), fields=('block_year', 'unit', 'kind', 'reviewer_unit'), name='scoresheet_one_current_review'),
+            model_name="scoresheet",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_current", True), ("reviewer_unit__isnull", False)),
+                fields=("block_year", "unit", "kind", "reviewer_unit"),
+                name="scoresheet_one_current_review",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='scoresheet',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_current', True), ('reviewer_unit__isnull', True)), fields=('block_year', 'unit', 'kind'), name='scoresheet_one_current_self'),
+            model_name="scoresheet",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_current", True), ("reviewer_unit__isnull", True)),
+                fields=("block_year", "unit", "kind"),
+                name="scoresheet_one_current_self",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='scoresheet',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'self'), ('reviewer_unit__isnull', True)), models.Q(('kind', 'review'), ('reviewer_unit__isnull', False)), _connector='OR'), name='scoresheet_reviewer_matches_kind'),
+            model_name="scoresheet",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "self"), ("reviewer_unit__isnull", True)),
+                    models.Q(("kind", "review"), ("reviewer_unit__isnull", False)),
+                    _connector="OR",
+                ),
+                name="scoresheet_reviewer_matches_kind",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='scoresheet',
-            constraint=models.CheckConstraint(condition=models.Q(('reviewer_unit__isnull', True), models.Q(('reviewer_unit', models.F('unit')), _negated=True), _connector='OR'), name='scoresheet_no_self_review'),
+            model_name="scoresheet",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("reviewer_unit__isnull", True),
+                    models.Q(("reviewer_unit", models.F("unit")), _negated=True),
+                    _connector="OR",
+                ),
+                name="scoresheet_no_self_review",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='scoreline',
-            constraint=models.UniqueConstraint(fields=('sheet', 'item'), name='scoreline_item_once'),
+            model_name="scoreline",
+            constraint=models.UniqueConstraint(fields=("sheet", "item"), name="scoreline_item_once"),
         ),
         migrations.AddConstraint(
-            model_name='reconciliation',
-            constraint=models.UniqueConstraint(fields=('review_sheet', 'item'), name='reconciliation_once_per_item'),
+            model_name="reconciliation",
+            constraint=models.UniqueConstraint(fields=("review_sheet", "item"), name="reconciliation_once_per_item"),
         ),
         migrations.AddConstraint(
-            model_name='reconciliation',
-            constraint=models.UniqueConstraint(condition=models.Q(('item__isnull', True)), fields=('review_sheet',), name='reconciliation_once_total'),
+            model_name="reconciliation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("item__isnull", True)), fields=("review_sheet",), name="reconciliation_once_total"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='scoringconfig',
-            constraint=models.CheckConstraint(condition=models.Q(('reviewers_per_unit__gte', 1), ('reviewers_per_unit__lte', 20)), name='scoringconfig_reviewers'),
+            model_name="scoringconfig",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("reviewers_per_unit__gte", 1), ("reviewers_per_unit__lte", 20)),
+                name="scoringconfig_reviewers",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='scoringconfig',
-            constraint=models.CheckConstraint(condition=models.Q(('item_difference_threshold__gte', 0), ('total_difference_threshold__gte', 0)), name='scoringconfig_thresholds'),
+            model_name="scoringconfig",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("item_difference_threshold__gte", 0), ("total_difference_threshold__gte", 0)),
+                name="scoringconfig_thresholds",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='scoringtrack',
-            constraint=models.UniqueConstraint(fields=('block_year', 'name'), name='scoringtrack_name_unique'),
+            model_name="scoringtrack",
+            constraint=models.UniqueConstraint(fields=("block_year", "name"), name="scoringtrack_name_unique"),
         ),
     ]

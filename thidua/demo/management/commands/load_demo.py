@@ -11,10 +11,17 @@ from thidua.demo.builder import DEMO_PASSWORD, build_demo, demo_logins, demo_sum
 class Command(BaseCommand):
     help = "Load the Quảng Trị demo data (units, staff, blocks, one user per role). Safe to run again."
 
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--foundation-only",
+            action="store_true",
+            help="Only organisations, blocks and users: none of the year's work (covenant, movements, scoring).",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
         verbose = options["verbosity"] > 1
-        report = build_demo(log=self.stdout.write if verbose else None)
+        report = build_demo(log=self.stdout.write if verbose else None, year_work=not options["foundation_only"])
         elapsed = time.monotonic() - started
         if report.created:
             created = ", ".join(f"{count} {what}" for what, count in report.created.items())
