@@ -190,3 +190,33 @@ def audit_filter_choices() -> tuple[list[str], list[str]]:
     types = list(AuditEvent.objects.order_by("object_type").values_list("object_type", flat=True).distinct())
     actions = list(AuditEvent.objects.order_by("action").values_list("action", flat=True).distinct())
     return types, actions
+
+
+@dataclass(frozen=True)
+class ScoringWork:
+    """A score sheet the user has to fill, approve or review, with the page where it is done."""
+
+    label: str
+    block_year: BlockYear
+    unit: Unit
+    status_label: str
+    url: str
+
+
+def my_scoring_work(user: Any) -> list[ScoringWork]:
+    """The user's scoring to-do list (from the scoring app), ready for the "My work" page."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from thidua.scoring.selectors.sheets import my_scoring_tasks
+
+    labels = {"fill_self": _("Self-score"), "approve_self": _("Approve the self-score"), "review": _("Review")}
+    work = []
+    for task in my_scoring_tasks(user=user):
+        if task.action == "review" and task.reviewer_unit is not None:
+            url = reverse("scoring:review_sheet", args=[task.block_year.pk, task.unit.pk, task.reviewer_unit.pk])
+        else:
+            url = reverse("scoring:self_sheet", args=[task.block_year.pk, task.unit.pk])
+        status = task.sheet.get_status_display() if task.sheet is not None else _("Not started")
+        work.append(ScoringWork(labels.get(task.action, task.action), task.block_year, task.unit, str(status), url))
+    return work

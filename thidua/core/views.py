@@ -14,7 +14,11 @@ from thidua.core import selectors
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The user's open block-years with the current phase, its deadline and what they can do there."""
-    return render(request, "core/home.html", {"items": selectors.my_work(request.user)})
+    return render(
+        request,
+        "core/home.html",
+        {"items": selectors.my_work(request.user), "scoring_tasks": selectors.my_scoring_work(request.user)},
+    )
 
 
 @login_required

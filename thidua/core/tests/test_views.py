@@ -171,3 +171,27 @@ def test_phase_steps_states(tree: dict[str, Any]) -> None:
     assert steps[0].overdue is True
     assert len(steps) == 8
     assert timezone.localdate()  # the default `today` is the local date
+
+
+def test_home_lists_the_clerks_scoring_work_and_the_block_year_page_links_the_years_work(
+    client: Client, tree: dict[str, Any], make_user: Any
+) -> None:
+    from thidua.scoring.tests.helpers_sheets import make_criteria
+
+    block_year = tree["block_year"]
+    make_criteria(block_year)
+    clerk = make_user(Role.UNIT_CLERK, unit=tree["centre_c"])
+    client.force_login(clerk)
+    page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    tasks = page.context["scoring_tasks"]
+    assert [(t.unit, t.url) for t in tasks] == [
+        (tree["centre_c"], reverse("scoring:self_sheet", args=[block_year.pk, tree["centre_c"].pk]))
+    ]
+    assert b'data-testid="scoring-tasks"' in page.content
+
+    detail = client.get(reverse("organizations:block_year_detail", args=[block_year.pk])).content.decode()
+    for name in ("emulation:covenant", "movements:movement_list", "scoring:criteria_detail", "scoring:sheet_list"):
+        assert reverse(name, args=[block_year.pk]) in detail
+    # The ranking is not published: a member unit's clerk gets no link to it.
+    assert reverse("scoring:ranking", args=[block_year.pk]) not in detail
