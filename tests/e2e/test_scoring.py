@@ -125,7 +125,7 @@ def test_a_year_of_scoring_from_self_score_to_ranking(
     page.get_by_test_id("sheet-start").click()
     expect(page.get_by_test_id("self-points").first).to_have_text("38,50")
     page.locator(f"input[name=value_{items['I.1'].pk}]").fill("36")
-    # I.1 requires evidence on every sheet that gives it points; the reviewer cites what was checked.
+    # The reviewer may note what was checked against the unit's evidence (not required on a review).
     page.locator(f"input[name=evidence_{items['I.1'].pk}]").fill("Đã đối chiếu báo cáo số 12/BC-TT")
     page.locator(f"input[name=yes_{items['II.1'].pk}]").check()
     page.locator(f"input[name=count_{items['III.1'].pk}]").fill("1")

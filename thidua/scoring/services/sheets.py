@@ -377,7 +377,8 @@ def score_sheet_save(
                     item_spec(line.item),
                     value=value,
                     count=count,
-                    has_evidence=bool(note) or line.pk in with_files,
+                    # Evidence is the scored unit's to file; a reviewer judges it on the self sheet.
+                    has_evidence=sheet.kind == SheetKind.REVIEW or bool(note) or line.pk in with_files,
                     field=field,
                 ),
                 field,
@@ -467,7 +468,7 @@ def _check_complete(sheet: ScoreSheet) -> None:
             item_spec(line.item),
             value=line.value,
             count=line.count,
-            has_evidence=bool(line.evidence_note) or line.pk in with_files,
+            has_evidence=sheet.kind == SheetKind.REVIEW or bool(line.evidence_note) or line.pk in with_files,
             field=line_field(line.item_id),
         )
 

@@ -38,6 +38,7 @@ from thidua.scoring.tests.helpers_sheets import (
     make_criteria,
     officer,
     staff,
+    values_for,
 )
 from thidua.tests_support.factories import make_unit, system_actor
 
@@ -583,3 +584,12 @@ def test_finalise_scoring_of_the_block_year(world: dict[str, Any]) -> None:
     final = FinalScore.objects.get(unit=world["centre_c"])
     assert (final.self_total, final.raw_total, final.rank) == (D(100), D(100), 1)
     assert FinalScore.objects.count() == 4  # one row per member unit, scored or not
+
+
+def test_a_review_needs_no_evidence_of_its_own(world: dict[str, Any]) -> None:
+    """Evidence is the scored unit's to file: the reviewer scores an evidence-required line without any."""
+    review = fill(world["block_head"], head_review(world), values_for(80))
+    assert review.total == 80
+    services.score_sheet_submit(actor=world["block_head"], sheet=review, version=review.version)
+    review.refresh_from_db()
+    assert review.status == "submitted"
