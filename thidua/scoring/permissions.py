@@ -22,6 +22,7 @@ the block's organising body.
 | scoring.finalise_sheet         | ScoreSheet  | admin; officers; the block head                              |
 | scoring.correct_sheet          | ScoreSheet  | admin; officers; the block head                              |
 | scoring.resolve_reconciliation | BlockYear   | admin; officers; the block head                              |
+| scoring.view_line              | ScoreLine   | whoever may view the line's sheet (evidence downloads)    |
 (*) the scored unit's staff see their self-score always and the reviews of their unit once finalised.
 """
 
