@@ -9,6 +9,7 @@ from thidua.audit.services import audit_record
 from thidua.core.exceptions import ValidationFailed
 from thidua.core.permissions import require_perm
 from thidua.organizations.models import PHASE_ORDER, BlockYear, LeadershipRole, Phase, PhaseTransition
+from thidua.organizations.phase_hooks import run_enter_hooks
 
 
 def phase_preconditions(block_year: BlockYear, to_phase: str) -> list[str]:
@@ -58,6 +59,7 @@ def block_year_advance_phase(*, actor: Any, block_year: BlockYear, to_phase: str
     from_phase = block_year.phase
     block_year.phase = to_phase
     block_year.save(update_fields=["phase", "updated_at"])
+    run_enter_hooks(actor=actor, block_year=block_year, phase=to_phase)
     audit_record(
         actor=actor,
         action="block_year.advance_phase",

@@ -333,6 +333,16 @@ def criteria_set_lock(*, actor: Any, criteria_set: CriteriaSet) -> CriteriaSet:
     return criteria_set
 
 
+def lock_criteria_when_scoring_opens(*, actor: Any, block_year: BlockYear) -> None:
+    """Phase hook: entering *scoring* locks the block-year's draft criteria set (an empty set refuses the move).
+
+    A block-year without a set yet may still open scoring; its set is then locked by hand once written.
+    """
+    criteria_set = CriteriaSet.objects.filter(block_year=block_year).first()
+    if criteria_set is not None and criteria_set.status == CriteriaSetStatus.DRAFT:
+        criteria_set_lock(actor=actor, criteria_set=criteria_set)
+
+
 @transaction.atomic
 def criteria_set_unlock(*, actor: Any, criteria_set: CriteriaSet, reason: str) -> CriteriaSet:
     """Reopen a locked set for edits: officers and administrators only, and only while no sheet was submitted."""

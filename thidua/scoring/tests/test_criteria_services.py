@@ -607,3 +607,41 @@ def test_copy_from_another_block(criteria_set: CriteriaSet, tree: dict[str, Any]
 def test_copy_needs_manage_criteria_on_the_target(criteria_set: CriteriaSet, next_year: Any, head: Any) -> None:
     with NothingWritten(), pytest.raises(PermissionDenied):
         services.criteria_set_copy(actor=head, block_year=next_year)  # head of 2025, not of 2026
+
+
+def _walk_to(block_year: Any, actor: Any, phase: str) -> Any:
+    from thidua.organizations.models import PHASE_ORDER
+
+    while block_year.phase != phase:
+        next_phase = PHASE_ORDER[PHASE_ORDER.index(block_year.phase) + 1]
+        block_year = org_services.block_year_advance_phase(actor=actor, block_year=block_year, to_phase=next_phase)
+    return block_year
+
+
+def test_opening_scoring_locks_the_draft_criteria(tree: dict[str, Any], criteria_set: CriteriaSet, head: Any) -> None:
+    by = _walk_to(tree["block_year"], system_actor(), "midyear_review")
+    assert not CriteriaSet.objects.get(pk=criteria_set.pk).is_locked
+    org_services.block_year_advance_phase(actor=head, block_year=by, to_phase="scoring")
+    criteria_set.refresh_from_db()
+    assert criteria_set.is_locked
+    assert criteria_set.locked_by == head
+    assert AuditEvent.objects.filter(action="criteria_set.lock", object_id=str(criteria_set.pk)).exists()
+
+
+def test_an_empty_criteria_set_refuses_to_open_scoring(tree: dict[str, Any], actor: Any) -> None:
+    empty = services.criteria_set_create(actor=actor, block_year=tree["block_year"], title="Bảng điểm trống")
+    by = _walk_to(tree["block_year"], actor, "midyear_review")
+    events = AuditEvent.objects.count()
+    with pytest.raises(ValidationFailed) as exc:
+        org_services.block_year_advance_phase(actor=actor, block_year=by, to_phase="scoring")
+    assert exc.value.code == "empty_set"
+    by.refresh_from_db()
+    assert by.phase == "midyear_review"
+    assert not CriteriaSet.objects.get(pk=empty.pk).is_locked
+    assert AuditEvent.objects.count() == events
+
+
+def test_scoring_may_open_before_the_criteria_are_written(tree: dict[str, Any], actor: Any) -> None:
+    by = _walk_to(tree["block_year"], actor, "scoring")
+    assert by.phase == "scoring"
+    assert not CriteriaSet.objects.filter(block_year=by).exists()
