@@ -80,7 +80,7 @@ def seed() -> None:
     print(f"Seeded; log in as {SEED_USERNAME} / {SEED_PASSWORD}.")
 
 
-def shoot(url: str, username: str, password: str, output: Path) -> None:
+def shoot(url: str, username: str, password: str, output: Path, dashboard: bool = False) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -93,6 +93,10 @@ def shoot(url: str, username: str, password: str, output: Path) -> None:
         page.wait_for_load_state("networkidle")
         page.locator("[data-testid=work-items] h2 a").first.click()
         page.wait_for_selector("[data-testid=phase-stepper]")
+        if dashboard:
+            page.get_by_test_id("dashboard-link").click()
+            page.wait_for_selector("canvas[data-drawn]")
+            page.wait_for_timeout(500)
         output.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(output))
         browser.close()
@@ -106,11 +110,12 @@ def main() -> None:
     parser.add_argument("--username", default=SEED_USERNAME)
     parser.add_argument("--password", default=SEED_PASSWORD)
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "screenshot.png")
+    parser.add_argument("--dashboard", action="store_true", help="open the block-year's dashboard and shoot that")
     args = parser.parse_args()
     if args.seed:
         seed()
     else:
-        shoot(args.url, args.username, args.password, args.output)
+        shoot(args.url, args.username, args.password, args.output, dashboard=args.dashboard)
 
 
 if __name__ == "__main__":

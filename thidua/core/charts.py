@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+PRIMARY, DANGER, SUCCESS, WARNING = "#0d6efd", "#dc3545", "#198754", "#fd7e14"
 PALETTE = ["#0d6efd", "#dc3545", "#198754", "#fd7e14", "#6f42c1", "#20c997", "#6c757d", "#d63384", "#0dcaf0"]
 
 
@@ -25,7 +26,9 @@ def bar_chart(
     horizontal: bool = False,
     stacked: bool = False,
     y_title: str = "",
+    colors: Sequence[str] | None = None,
 ) -> dict[str, Any]:
+    palette = list(colors) if colors else PALETTE
     scales: dict[str, Any] = {"x": {"stacked": stacked}, "y": {"stacked": stacked, "beginAtZero": True}}
     if y_title:
         scales["x" if horizontal else "y"]["title"] = {"display": True, "text": y_title}
@@ -34,7 +37,7 @@ def bar_chart(
         "data": {
             "labels": list(labels),
             "datasets": [
-                {"label": label, "data": [_num(v) for v in values], "backgroundColor": PALETTE[i % len(PALETTE)]}
+                {"label": label, "data": [_num(v) for v in values], "backgroundColor": palette[i % len(palette)]}
                 for i, (label, values) in enumerate(datasets)
             ],
         },

@@ -112,6 +112,7 @@ def _task_chart(tasks: list[selectors.UnitTasks]) -> dict[str, Any] | None:
         ],
         horizontal=True,
         stacked=True,
+        colors=[charts.SUCCESS, charts.DANGER, charts.PRIMARY],
     )
 
 
