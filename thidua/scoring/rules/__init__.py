@@ -6,15 +6,16 @@ exhaustively (worked examples from domain.md §4.3 and hypothesis properties) an
 views and the API alike. Errors are `RuleViolation`s with a stable code and a translated message.
 """
 
+from ._common import from_cents, to_cents
 from .assignment import assign_reviewers
-from .bands import Band, check_bands, contiguous_bands, suggest_title
+from .bands import Band, check_bands, contiguous_bands, suggest_title, suggest_titles
 from .errors import RuleViolation
-from .final import FinalRule, Review, final_score
+from .final import FinalRule, Review, final_score, final_scores_cents
 from .items import ItemSpec, ItemType, line_points
 from .normalise import NormaliseMethod, normalise, reviewer_bias
 from .ranking import Ranked, RankInput, TieBreak, TieBreakStep, rank
 from .reconcile import differences, total_difference_flag
-from .sheet import SheetTotals, criteria_maximum, sheet_totals
+from .sheet import SheetTotals, criteria_maximum, sheet_totals, sheet_totals_cents
 
 __all__ = [
     "Band",
@@ -35,11 +36,16 @@ __all__ = [
     "criteria_maximum",
     "differences",
     "final_score",
+    "final_scores_cents",
+    "from_cents",
     "line_points",
     "normalise",
     "rank",
     "reviewer_bias",
     "sheet_totals",
+    "sheet_totals_cents",
     "suggest_title",
+    "suggest_titles",
+    "to_cents",
     "total_difference_flag",
 ]

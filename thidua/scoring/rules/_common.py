@@ -21,6 +21,25 @@ def quantize(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def to_cents(value: Decimal | int) -> int:
+    """`value` in whole hundredths, rounded half up like `quantize` (12.345 → 1235, −2.345 → −235)."""
+    return int(quantize(Decimal(value)).scaleb(2))
+
+
+def from_cents(cents: int) -> Decimal:
+    """Whole hundredths back to a Decimal with two places (1235 → 12.35, 100 → 1.00), as `quantize` gives."""
+    return Decimal(cents).scaleb(-2)
+
+
+def round_div(numerator: int, denominator: int) -> int:
+    """`numerator / denominator` (denominator > 0) rounded half away from zero, in integers only.
+
+    Applied to sums of hundredths this is `quantize(Decimal sum / n)`: the mean of cents, rounded half up.
+    """
+    cents = (2 * abs(numerator) + denominator) // (2 * denominator)
+    return cents if numerator >= 0 else -cents
+
+
 def has_at_most_two_decimals(value: Decimal) -> bool:
     return value == value.quantize(CENT)
 

@@ -57,6 +57,23 @@ def suggest_title(total: Decimal | None, bands: Sequence[Band]) -> str | None:
     return None
 
 
+def suggest_titles(totals: Sequence[Decimal | None], bands: Sequence[Band]) -> list[str | None]:
+    """`suggest_title` of each total, checking the bands once (for a whole block-year at a time)."""
+    if any(total is not None for total in totals):
+        check_bands(bands)
+    spans = [(band.minimum, band.maximum, band.title) for band in bands]
+    titles: list[str | None] = []
+    for total in totals:
+        title = None
+        if total is not None:
+            for minimum, maximum, band_title in spans:
+                if minimum <= total and (maximum is None or total <= maximum):
+                    title = band_title
+                    break
+        titles.append(title)
+    return titles
+
+
 def contiguous_bands(thresholds: Sequence[tuple[Decimal, str]]) -> list[Band]:
     """Gap-free bands from (lower threshold, title) pairs: [(70, A), (91, B)] → A 70–90.99, B 91–∞.
 

@@ -81,7 +81,10 @@ def _check_steps(tie_breaks: Sequence[TieBreakStep]) -> list[TieBreakStep]:
 
 
 def _first_difference(a: tuple[Any, ...], b: tuple[Any, ...]) -> int:
-    return next(i for i in range(len(a)) if a[i] != b[i])
+    for i, value in enumerate(a):
+        if value != b[i]:
+            return i
+    raise ValueError("equal sort keys")  # never: groups hold the entries with equal keys
 
 
 def rank(entries: Iterable[RankInput], *, tie_breaks: Sequence[TieBreakStep] = ()) -> list[Ranked]:
@@ -94,43 +97,46 @@ def rank(entries: Iterable[RankInput], *, tie_breaks: Sequence[TieBreakStep] = (
     items = list(entries)
     steps = _check_steps(tie_breaks)
     labels = ["total", *(s.label for s in steps)]
-    seen: set[Hashable] = set()
-    for entry in items:
-        if entry.key in seen:
-            raise RuleViolation(
-                "duplicate_entry", _("The unit %(key)s appears more than once in the ranking.") % {"key": entry.key}
-            )
-        seen.add(entry.key)
+    if len({entry.key for entry in items}) != len(items):
+        seen: set[Hashable] = set()
+        for entry in items:
+            if entry.key in seen:
+                raise RuleViolation(
+                    "duplicate_entry",
+                    _("The unit %(key)s appears more than once in the ranking.") % {"key": entry.key},
+                )
+            seen.add(entry.key)
     key_order = order_key_function(e.key for e in items)
 
     def sort_key(entry: RankInput) -> tuple[tuple[Any, ...], ...]:
         return ((Decimal(entry.total),), *(_step_value(entry, s) for s in steps))
 
-    by_track: dict[str, list[RankInput]] = defaultdict(list)
+    by_track: dict[str, list[tuple[tuple[tuple[Any, ...], ...], RankInput]]] = defaultdict(list)
     for entry in items:
-        by_track[entry.track].append(entry)
+        by_track[entry.track].append((sort_key(entry), entry))
 
     result: list[Ranked] = []
     for track in sorted(by_track):
-        members = by_track[track]
-        keyed = {id(e): sort_key(e) for e in members}
-        # Groups of entries equal on every step, best first.
-        groups: list[list[RankInput]] = []
-        for entry in sorted(members, key=lambda e: keyed[id(e)], reverse=True):
-            if groups and keyed[id(groups[-1][0])] == keyed[id(entry)]:
-                groups[-1].append(entry)
+        # Groups of entries equal on every step, best first, with their common sort key.
+        groups: list[tuple[tuple[tuple[Any, ...], ...], list[RankInput]]] = []
+        for keyed, entry in sorted(by_track[track], key=lambda pair: pair[0], reverse=True):
+            if groups and groups[-1][0] == keyed:
+                groups[-1][1].append(entry)
             else:
-                groups.append([entry])
+                groups.append((keyed, [entry]))
+        # depths[i]: the first step that separates group i from group i + 1.
+        depths = [_first_difference(groups[i][0], groups[i + 1][0]) for i in range(len(groups) - 1)]
 
         position = 1
-        for index, group in enumerate(groups):
+        for index, (_keyed, group) in enumerate(groups):
             tied = len(group) > 1
             decided_by: str | None = None
             if not tied:
-                neighbours = [groups[j][0] for j in (index - 1, index + 1) if 0 <= j < len(groups)]
-                depths = [_first_difference(keyed[id(group[0])], keyed[id(other)]) for other in neighbours]
-                decided_by = labels[max(depths)] if depths else None
-            for entry in sorted(group, key=lambda e: key_order(e.key)):
-                result.append(Ranked(key=entry.key, track=track, rank=position, tied=tied, decided_by=decided_by))
+                around = depths[max(index - 1, 0) : index + 1]
+                decided_by = labels[max(around)] if around else None
+                result.append(Ranked(key=group[0].key, track=track, rank=position, tied=False, decided_by=decided_by))
+            else:
+                for entry in sorted(group, key=lambda e: key_order(e.key)):
+                    result.append(Ranked(key=entry.key, track=track, rank=position, tied=True, decided_by=None))
             position += len(group)
     return result

@@ -52,6 +52,25 @@ def sheet_totals(
     return SheetTotals(base=quantize(base), bonus=quantize(bonus), deduction=quantize(deduction), total=quantize(total))
 
 
+def sheet_totals_cents(
+    base: int, bonus: int, deduction: int, *, total_cap: int | None = None, bonus_cap: int | None = None
+) -> tuple[int, int, int, int]:
+    """`sheet_totals` of already-summed lines in whole hundredths: (base, bonus, deduction, total).
+
+    `base`, `bonus` and `deduction` are the sums of a sheet's base, bonus and deduction lines (the
+    deduction as points taken away: its sign is ignored), the caps the table's caps in hundredths.
+    For lines and caps of at most two decimals (as stored) this is `sheet_totals` times 100, exactly
+    (a property test checks it); the national recompute uses it on the sums its SQL aggregation returns.
+    """
+    deduction = abs(deduction)
+    if bonus_cap is not None and bonus > bonus_cap:
+        bonus = bonus_cap
+    total = base + bonus - deduction
+    if total_cap is not None and total > total_cap:
+        total = total_cap
+    return base, bonus, deduction, total
+
+
 def criteria_maximum(specs: Iterable[ItemSpec]) -> Decimal:
     """The base maximum of a table: the sum of the maxima of its POINTS and YES_NO lines."""
     return quantize(sum((s.max_points for s in specs if s.item_type in _BASE_TYPES), ZERO))

@@ -228,7 +228,8 @@ class NothingWritten:
 
 
 def client_of(user: Any) -> JsonClient:
-    client = JsonClient()
+    """An API client (messages in English: the API follows Accept-Language)."""
+    client = JsonClient(headers={"Accept-Language": "en"})
     if user is not None:
         client.force_login(user)
     return client

@@ -17,6 +17,7 @@ from thidua.scoring import xlsx
 from thidua.scoring.demo_criteria import build_criteria_demo
 from thidua.scoring.models import CriteriaGroup, CriteriaItem, CriteriaSet, CriteriaSetStatus
 from thidua.scoring.services import criteria as services
+from thidua.scoring.tests.conftest import english_client
 from thidua.tests_support.factories import system_actor
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +87,7 @@ def test_detail_for_the_head_has_the_actions(
 def test_detail_without_a_set(client: Client, tree: dict[str, Any], head: Any, viewer: Any) -> None:
     html = login(client, viewer).get(url("criteria_detail", tree["block_year"].pk)).content.decode()
     assert 'data-testid="criteria-empty"' in html
-    html = login(Client(), head).get(url("criteria_detail", tree["block_year"].pk)).content.decode()
+    html = login(english_client(), head).get(url("criteria_detail", tree["block_year"].pk)).content.decode()
     assert 'data-testid="criteria-copy"' in html
     assert url("criteria_import", tree["block_year"].pk) in html
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from thidua.scoring.rules import FinalRule, Review, RuleViolation, final_score
+from thidua.scoring.rules import FinalRule, Review, RuleViolation, final_score, final_scores_cents, from_cents, to_cents
 
 D = Decimal
 REVIEWS = [
@@ -92,3 +92,35 @@ def test_final_score_is_independent_of_order_and_within_range(
 def test_unanimous_reviews_give_that_score_under_every_rule(total: Decimal, count: int) -> None:
     reviews = [Review(i, total, is_head=i == 0) for i in range(count)]
     assert {final_score(reviews, rule=rule) for rule in FinalRule} == {total}
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    figures=st.lists(
+        st.tuples(*[st.decimals(min_value=-130, max_value=130, places=2, allow_nan=False)] * 3), max_size=7
+    ),
+    rule=st.sampled_from(list(FinalRule)),
+    data=st.data(),
+)
+def test_final_scores_cents_is_final_score_per_figure(
+    figures: list[tuple[Decimal, Decimal, Decimal]], rule: FinalRule, data: st.DataObject
+) -> None:
+    """The recompute's fast path (whole hundredths, three figures at once) gives exactly `final_score`."""
+    head = data.draw(st.integers(min_value=-1, max_value=max(len(figures) - 1, 0)))
+    fast = final_scores_cents(
+        [(f"r{i}", i == head, tuple(to_cents(v) for v in row)) for i, row in enumerate(figures)], rule=rule, width=3
+    )
+    for column, cents in enumerate(fast):
+        reference = final_score([Review(f"r{i}", row[column], i == head) for i, row in enumerate(figures)], rule=rule)
+        assert (None if cents is None else from_cents(cents)) == reference
+        assert cents is None or from_cents(cents).as_tuple().exponent == -2
+
+
+def test_final_scores_cents_keeps_the_errors() -> None:
+    with pytest.raises(RuleViolation) as exc:
+        final_scores_cents([("A", False, (1,)), ("A", False, (2,))], rule=FinalRule.MEAN, width=1)
+    assert exc.value.code == "duplicate_review"
+    with pytest.raises(RuleViolation) as heads:
+        final_scores_cents([("A", True, (1,)), ("B", True, (2,))], rule=FinalRule.HEAD, width=1)
+    assert heads.value.code == "multiple_head_reviews"
+    assert final_scores_cents([], rule=FinalRule.MEAN, width=2) == [None, None]

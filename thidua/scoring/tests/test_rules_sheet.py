@@ -5,7 +5,16 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from thidua.scoring.rules import ItemSpec, ItemType, SheetTotals, criteria_maximum, line_points, sheet_totals
+from thidua.scoring.rules import (
+    ItemSpec,
+    ItemType,
+    SheetTotals,
+    criteria_maximum,
+    line_points,
+    sheet_totals,
+    sheet_totals_cents,
+    to_cents,
+)
 
 D = Decimal
 points = st.decimals(min_value=0, max_value=100, places=2, allow_nan=False, allow_infinity=False)
@@ -93,3 +102,27 @@ def test_caps_only_lower_and_order_does_not_matter(
     if bonus_cap is not None:
         assert capped.bonus <= bonus_cap
     assert sheet_totals(list(reversed(lines)), total_cap=total_cap, bonus_cap=bonus_cap) == capped
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    lines=lines,
+    total_cap=st.none() | st.decimals(min_value=-50, max_value=150, places=2, allow_nan=False),
+    bonus_cap=st.none() | st.decimals(min_value=0, max_value=30, places=2, allow_nan=False),
+)
+def test_sheet_totals_cents_is_sheet_totals_on_the_sums(
+    lines: list[tuple[ItemType, Decimal]], total_cap: Decimal | None, bonus_cap: Decimal | None
+) -> None:
+    """The recompute's fast path (sums and caps in hundredths, as stored) gives exactly `sheet_totals`."""
+    reference = sheet_totals(lines, total_cap=total_cap, bonus_cap=bonus_cap)
+    base = sum((to_cents(p) for t, p in lines if t in (ItemType.POINTS, ItemType.YES_NO)), 0)
+    bonus = sum((to_cents(p) for t, p in lines if t == ItemType.BONUS), 0)
+    deduction = -sum((abs(to_cents(p)) for t, p in lines if t == ItemType.DEDUCTION), 0)
+    fast = sheet_totals_cents(
+        base,
+        bonus,
+        deduction,
+        total_cap=None if total_cap is None else to_cents(total_cap),
+        bonus_cap=None if bonus_cap is None else to_cents(bonus_cap),
+    )
+    assert fast == tuple(to_cents(v) for v in (reference.base, reference.bonus, reference.deduction, reference.total))

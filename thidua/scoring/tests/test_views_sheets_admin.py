@@ -20,6 +20,7 @@ from thidua.scoring.models import (
     SheetStatus,
 )
 from thidua.scoring.services import sheets as services
+from thidua.scoring.tests.conftest import english_client
 from thidua.scoring.tests.test_dashboards_selectors import make_criteria
 from thidua.scoring.tests.test_views_sheets_pages import make_people
 
@@ -29,7 +30,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def client() -> Client:
     """Pages in English: the assertions read the source strings, whatever the Vietnamese catalogue says."""
-    return Client(headers={"Accept-Language": "en"})
+    return english_client()
 
 
 @pytest.fixture

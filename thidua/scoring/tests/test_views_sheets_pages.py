@@ -28,6 +28,7 @@ from thidua.scoring.models import (
     SheetStatus,
 )
 from thidua.scoring.services import sheets as services
+from thidua.scoring.tests.conftest import english_client
 from thidua.scoring.tests.test_dashboards_selectors import make_criteria
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +37,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def client() -> Client:
     """Pages in English: the assertions read the source strings, whatever the Vietnamese catalogue says."""
-    return Client(headers={"Accept-Language": "en"})
+    return english_client()
 
 
 def make_people(tree: dict[str, Any], make_user: Any) -> dict[str, Any]:
