@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import connection
 
 from thidua.accounts.roles import Role
 from thidua.audit.models import AuditEvent
@@ -335,7 +336,9 @@ def test_query_count_does_not_grow_with_the_units(tree: dict[str, Any], django_a
         make_sheet(by, unit, split(40 + i % 7, 20))
         for reviewer in (units[(i + 1) % len(units)], units[(i + 2) % len(units)]):
             make_sheet(by, unit, split(45 + i % 5, 25), reviewer=reviewer)
-    with django_assert_max_num_queries(12):
+    # On PostgreSQL three more statements read, switch off and restore JIT around the aggregation.
+    limit = 15 if connection.vendor == "postgresql" else 12
+    with django_assert_max_num_queries(limit):
         assert recompute_final_scores([by.pk]) == 30
     assert FinalScore.objects.filter(rank__isnull=False).count() == 30
 
