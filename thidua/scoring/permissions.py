@@ -47,10 +47,15 @@ def member_unit_ids(block_year: Any) -> set[int]:
 
 
 def _review_mode(block_year: Any) -> str:
-    from thidua.scoring.models import ReviewMode, ScoringConfig
+    """The block-year's review mode, read once per object (pages check many sheets of one year)."""
+    cached = getattr(block_year, "_scoring_review_mode", None)
+    if cached is None:
+        from thidua.scoring.models import ReviewMode, ScoringConfig
 
-    config = ScoringConfig.objects.filter(block_year=block_year).only("review_mode").first()
-    return config.review_mode if config else ReviewMode.HEAD_AND_DEPUTIES
+        config = ScoringConfig.objects.filter(block_year=block_year).only("review_mode").first()
+        cached = config.review_mode if config else ReviewMode.HEAD_AND_DEPUTIES
+        block_year._scoring_review_mode = cached
+    return cached
 
 
 @rules.predicate

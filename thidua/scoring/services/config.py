@@ -222,6 +222,7 @@ def scoring_config_update(*, actor: Any, block_year: BlockYear, **fields: Any) -
     diff = model_changes(before, snapshot(config, CONFIG_FIELDS))
     if diff:
         config.save()
+        block_year.__dict__.pop("_scoring_review_mode", None)  # the permission cache (scoring/permissions.py)
         audit_record(actor=actor, action="scoring_config.update", obj=config, changes=diff)
     return config
 
