@@ -27,6 +27,23 @@ PASSWORD = "secret-pass-123"  # the factories' password
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Run the browser tests on a SQLite file, as `make run` does, not on the shared in-memory database.
+
+    The live server answers each request on its own thread. With the in-memory database those threads
+    share one cache with table-level locks that fail at once ("database table is locked") when an htmx
+    preview and a form post overlap; a file in WAL mode with the busy timeout waits its turn instead.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("e2e-db") / "thidua-e2e.sqlite3")
+
+
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
 

@@ -129,6 +129,7 @@ def test_a_year_of_scoring_from_self_score_to_ranking(
     page.locator(f"input[name=evidence_{items['I.1'].pk}]").fill("Đã đối chiếu báo cáo số 12/BC-TT")
     page.locator(f"input[name=yes_{items['II.1'].pk}]").check()
     page.locator(f"input[name=count_{items['III.1'].pk}]").fill("1")
+    expect(page.get_by_test_id("total-total")).to_have_text("51,00")  # htmx preview: 36 + 10 + 5
     page.get_by_test_id("sheet-submit").click()
     expect(page.get_by_test_id("sheet-status")).to_have_attribute("data-status", "submitted")
     expect(page.get_by_test_id("total-total")).to_have_text("51,00")
