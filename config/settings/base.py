@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "thidua.emulation",
     "thidua.movements",
     "thidua.scoring",
+    "thidua.conferences",
     "thidua.api",
     "thidua.demo",
 ]

@@ -20,6 +20,8 @@ every role on an object the user is responsible for and on one they are not.
 | organizations.change_blockyear      | BlockYear  | admin; officer over the owner; the block head     |
 | organizations.advance_phase         | BlockYear  | admin; officer over the owner; the block head     |
 | organizations.close_blockyear       | BlockYear  | admin; officer over the owner                     |
+| organizations.hand_over             | BlockYear  | admin; officer over the owner; the block head (*) |
+(*) hand over: give next year's seats to the units the members elected at the year-end conference.
 """
 
 from typing import Any
@@ -110,3 +112,4 @@ rules.add_perm("organizations.set_leadership", is_admin | officer_over_block_yea
 rules.add_perm("organizations.change_blockyear", is_admin | officer_over_block_year | head_of_block_year)
 rules.add_perm("organizations.advance_phase", is_admin | officer_over_block_year | head_of_block_year)
 rules.add_perm("organizations.close_blockyear", is_admin | officer_over_block_year)
+rules.add_perm("organizations.hand_over", is_admin | officer_over_block_year | head_of_block_year)

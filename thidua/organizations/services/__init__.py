@@ -8,6 +8,7 @@ from thidua.organizations.services.blocks import (
     block_update,
     block_year_create,
     block_year_create_next,
+    block_year_hand_over,
     block_year_set_deadlines,
     block_year_set_leadership,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "block_year_advance_phase",
     "block_year_create",
     "block_year_create_next",
+    "block_year_hand_over",
     "block_year_set_deadlines",
     "block_year_set_leadership",
     "person_create",

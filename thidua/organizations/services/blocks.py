@@ -145,6 +145,12 @@ def block_year_create(
 ) -> BlockYear:
     """Open `year` for `block`, copying last year's members (in rotation order) unless told not to."""
     require_perm(actor, "organizations.add_blockyear", block)
+    return _create_block_year(actor=actor, block=block, year=year, deadlines=deadlines, copy_members=copy_members)
+
+
+def _create_block_year(
+    *, actor: Any, block: Block, year: int, deadlines: Mapping[str, dt.date] | None, copy_members: bool
+) -> BlockYear:
     if not isinstance(year, int) or not 2000 <= year <= 2100:
         raise ValidationFailed(_("Enter a year between 2000 and 2100."), code="invalid", field="year")
     if BlockYear.objects.filter(block=block, year=year).exists():
@@ -290,6 +296,21 @@ def block_year_set_leadership(
     `representatives` maps a unit id to (person, title); the person must currently work there.
     """
     require_perm(actor, "organizations.set_leadership", block_year)
+    return _set_leadership(
+        actor=actor, block_year=block_year, head=head, deputies=deputies, representatives=representatives
+    )
+
+
+def _set_leadership(
+    *,
+    actor: Any,
+    block_year: BlockYear,
+    head: Unit,
+    deputies: Sequence[Unit],
+    representatives: Mapping[int, tuple[Person | None, str]] | None = None,
+    action: str = "block_year.set_leadership",
+    extra: Mapping[str, Any] | None = None,
+) -> list[BlockLeadership]:
     if block_year.phase == "closed":
         raise ValidationFailed(_("The block-year is closed."), code="block_year_closed")
     if not deputies:
@@ -333,11 +354,38 @@ def block_year_set_leadership(
     BlockLeadership.objects.bulk_create(rows)
     audit_record(
         actor=actor,
-        action="block_year.set_leadership",
+        action=action,
         obj=block_year,
-        changes={"leadership": [before, [(row.role, row.unit.pk) for row in rows]]},
+        changes={"leadership": [before, [(row.role, row.unit.pk) for row in rows]], **(extra or {})},
     )
     return rows
+
+
+@transaction.atomic
+def block_year_hand_over(
+    *, actor: Any, block_year: BlockYear, head: Unit, deputies: Sequence[Unit], source: str
+) -> BlockYear:
+    """Give next year's seats to the units the members chose (at the year-end conference); returns year+1.
+
+    Opens year+1 with the same members when it does not exist yet. The authority is the block's own
+    decision, so the current block head may do it (unlike setting a leadership by hand, which is the
+    organising body's). `source` says where the choice was made (e.g. the conference), for the audit trail.
+    """
+    require_perm(actor, "organizations.hand_over", block_year)
+    next_year = BlockYear.objects.filter(block=block_year.block, year=block_year.year + 1).first()
+    if next_year is None:
+        next_year = _create_block_year(
+            actor=actor, block=block_year.block, year=block_year.year + 1, deadlines=None, copy_members=True
+        )
+    _set_leadership(
+        actor=actor,
+        block_year=next_year,
+        head=head,
+        deputies=deputies,
+        action="block_year.hand_over",
+        extra={"from_block_year": block_year.pk, "source": source},
+    )
+    return next_year
 
 
 @transaction.atomic

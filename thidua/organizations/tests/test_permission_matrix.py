@@ -25,6 +25,7 @@ BLOCK_YEAR_PERMS = [
     "change_blockyear",
     "advance_phase",
     "close_blockyear",
+    "hand_over",
 ]
 ALL_PERMS = UNIT_PERMS + PERSON_PERMS + BLOCK_PERMS + BLOCK_YEAR_PERMS
 
@@ -34,7 +35,8 @@ EXPECTED: dict[str, dict[str, tuple[bool, bool]]] = {
     Role.ADMIN: dict.fromkeys(ALL_PERMS, (True, True)),
     Role.PROVINCIAL_OFFICER: OFFICER,
     Role.DEPARTMENT_OFFICER: OFFICER,
-    Role.BLOCK_HEAD: VIEW_ONLY | {"change_blockyear": (True, False), "advance_phase": (True, False)},
+    Role.BLOCK_HEAD: VIEW_ONLY
+    | {"change_blockyear": (True, False), "advance_phase": (True, False), "hand_over": (True, False)},
     Role.BLOCK_DEPUTY: VIEW_ONLY,
     Role.UNIT_HEAD: VIEW_ONLY
     | {
