@@ -1,0 +1,1 @@
+"""The year-end conference: agenda, delegates, check-in, secret-ballot polls, tallies and minutes."""
