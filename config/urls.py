@@ -18,6 +18,7 @@ urlpatterns = [
     path("emulation/", include("thidua.emulation.urls")),
     path("movements/", include("thidua.movements.urls")),
     path("scoring/", include("thidua.scoring.urls")),
+    path("conferences/", include("thidua.conferences.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),

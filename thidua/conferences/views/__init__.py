@@ -1,0 +1,1 @@
+"""Pages of the conferences app: the organisers' console (console.py) and the hall (hall.py)."""
