@@ -179,7 +179,7 @@ def candidates_from_ranking(block_year: BlockYear, limit: int | None = None) -> 
     return units[:limit] if limit else units
 
 
-def candidates_from_rotation(block_year: BlockYear) -> list[tuple[Unit, str]]:
+def candidates_from_rotation(block_year: BlockYear) -> list[tuple[Unit, CandidateGroup]]:
     """Next year's head and deputies as the block's rotation rule proposes them, as (unit, group) pairs.
 
     With the "elected at the conference" rule nothing is proposed: every member stands for both seats.

@@ -9,14 +9,17 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from thidua.attachments.models import Attachment
+from thidua.attachments.services import attachment_add, attachment_remove, attachments_of
 from thidua.audit.services import audit_record, model_changes
 from thidua.conferences.models import AgendaItem, AgendaKind, Conference, ConferenceStatus, Poll, PollKind, PollStatus
-from thidua.core.exceptions import ValidationFailed
+from thidua.core.exceptions import NotFound, ValidationFailed
 from thidua.core.permissions import require_perm
 from thidua.organizations.models import BlockYear, Unit
 from thidua.organizations.services import block_year_hand_over
@@ -140,6 +143,7 @@ def conference_update(*, actor: Any, conference: Conference, **changes: Any) -> 
 def conference_open(*, actor: Any, conference: Conference) -> Conference:
     """Open the session: delegates may check in with their cards from now on."""
     require_perm(actor, "conferences.manage_conference", conference)
+    conference = Conference.objects.select_for_update().get(pk=conference.pk)
     if conference.status != ConferenceStatus.PLANNED:
         raise ValidationFailed(_("The conference is already open or closed."), code="conference_not_planned")
     conference.status = ConferenceStatus.OPEN
@@ -310,3 +314,20 @@ def agenda_reorder(*, actor: Any, conference: Conference, item_ids: Sequence[int
         actor=actor, action="conference.reorder_agenda", obj=conference, changes={"order": [before, list(item_ids)]}
     )
     return [items[pk] for pk in item_ids]
+
+
+@transaction.atomic
+def agenda_item_attach(*, actor: Any, item: AgendaItem, upload: UploadedFile) -> Attachment:
+    """Attach a file to an agenda item (the report, the plan, the slides), while the conference is not closed."""
+    require_perm(actor, "conferences.manage_conference", item.conference)
+    _check_open_for_changes(item.conference)
+    return attachment_add(actor=actor, owner=item, upload=upload)
+
+
+@transaction.atomic
+def agenda_item_detach(*, actor: Any, item: AgendaItem, attachment: Attachment) -> None:
+    require_perm(actor, "conferences.manage_conference", item.conference)
+    _check_open_for_changes(item.conference)
+    if not attachments_of(item).filter(pk=attachment.pk).exists():
+        raise NotFound()
+    attachment_remove(actor=actor, attachment=attachment)

@@ -357,6 +357,7 @@ def poll_update(*, actor: Any, poll: Poll, candidates: Sequence[CandidateInput] 
 def poll_delete(*, actor: Any, poll: Poll) -> None:
     """Delete a poll still being prepared."""
     require_perm(actor, "conferences.manage_conference", poll.conference)
+    poll = Poll.objects.select_for_update().get(pk=poll.pk)
     _check_draft(poll)
     pk, title, conference_id = poll.pk, poll.title, poll.conference_id
     poll.delete()
@@ -376,6 +377,7 @@ def poll_open(*, actor: Any, poll: Poll) -> Poll:
     conference = poll.conference
     require_perm(actor, "conferences.manage_conference", conference)
     poll = Poll.objects.select_for_update().select_related("conference").get(pk=poll.pk)
+    conference = poll.conference  # as it is now, not as the caller last saw it
     _check_draft(poll)
     if conference.status != ConferenceStatus.OPEN:
         raise ValidationFailed(_("Polls open when the conference is in session."), code="conference_not_open")
@@ -437,6 +439,9 @@ def poll_cast(*, actor: Any, poll: Poll, delegate: Delegate, content: Any, idemp
     key = check_idempotency_key(idempotency_key)
     poll = _lock_poll_for_cast(poll.pk)
     if poll.status != PollStatus.OPEN:
+        # A retry of a ballot recorded before the close still gets its receipt, not an error.
+        if VoterRoll.objects.filter(poll=poll, delegate_id=delegate.pk, key_hash=_key_hash(poll.pk, key)).exists():
+            return CastResult(receipt=receipt_for(poll.pk, key), replayed=True)
         raise ValidationFailed(_("This poll is not open for voting."), code="poll_not_open")
     delegate = Delegate.objects.get(pk=delegate.pk)  # fresh: check-in and weight as they are now
     _check_voter(poll, delegate)
@@ -586,7 +591,19 @@ def paper_count_enter(*, actor: Any, poll: Poll, counts: Mapping[str, Any], ball
     poll = Poll.objects.select_for_update().get(pk=poll.pk)
     if poll.status != PollStatus.OPEN:
         raise ValidationFailed(_("This poll is not open for voting."), code="poll_not_open")
-    clean = _clean_paper_counts(poll, poll_spec(poll), counts, ballots)
+    spec = poll_spec(poll)
+    clean = _clean_paper_counts(poll, spec, counts, ballots)
+    # The whole count must be possible together with the electronic ballots (choices per ballot, the head and
+    # deputy limits, no more ballots than delegates present): the tally's own checks, now rather than at the close.
+    present, entitled = roll_weights(poll.conference)
+    draft = PaperCount(poll=poll, counts=clean, ballots=ballots)
+    rules.tally(
+        spec,
+        [(rules.parse_ballot(spec, json.loads(c)), w) for c, w in poll.ballots.values_list("content", "weight")],
+        present_weight=present,
+        entitled_weight=entitled,
+        paper=paper_counts(poll, spec, draft, confirmed_only=False),
+    )
     previous = PaperCount.objects.filter(poll=poll).first()
     before = (previous.counts, previous.ballots) if previous else None
     count, _created = PaperCount.objects.update_or_create(
@@ -626,10 +643,6 @@ def paper_count_confirm(*, actor: Any, poll: Poll) -> PaperCount:
 # --- closing -----------------------------------------------------------------------------------------------
 
 
-def _ballots_for_tally(poll: Poll, spec: rules.PollSpec) -> list[tuple[rules.Ballot, int]]:
-    return [(rules.parse_ballot(spec, json.loads(b.content)), b.weight) for b in poll.ballots.order_by("id")]
-
-
 @transaction.atomic
 def poll_close(*, actor: Any, poll: Poll) -> Poll:
     """Close the poll: count, chain and publish the bulletin, state the outcome; open a run-off if the tie rule
@@ -647,9 +660,7 @@ def poll_close(*, actor: Any, poll: Poll) -> Poll:
         )
     spec = poll_spec(poll)
     rows = sorted(poll.ballots.all(), key=lambda b: str(b.id))
-    entries = rules.bulletin_entries(
-        rules.BulletinEntry(str(b.id), b.weight, b.content, b.receipt_hash) for b in rows
-    )
+    entries = rules.bulletin_entries(rules.BulletinEntry(str(b.id), b.weight, b.content, b.receipt_hash) for b in rows)
     links = rules.chain(entries, poll_identity=bulletin_genesis(poll))
     for row, link in zip(rows, links, strict=True):
         row.link_hash = link
@@ -704,9 +715,11 @@ def _create_runoff(*, actor: Any, poll: Poll, runoff: Mapping[str, Any]) -> Poll
     )
 
 
-def paper_counts(poll: Poll, spec: rules.PollSpec, paper: PaperCount | None) -> rules.Counts | None:
-    """The confirmed paper count as the rules' weighted `Counts` (None without a confirmed count)."""
-    if paper is None or paper.confirmed_by_id is None:
+def paper_counts(
+    poll: Poll, spec: rules.PollSpec, paper: PaperCount | None, *, confirmed_only: bool = True
+) -> rules.Counts | None:
+    """The (confirmed) paper count as the rules' weighted `Counts`; None without one."""
+    if paper is None or (confirmed_only and paper.confirmed_by_id is None):
         return None
     figures = paper.counts
     keys = {str(c.key): c.key for c in spec.candidates}
@@ -775,9 +788,7 @@ def outcome_to_json(outcome: rules.Outcome, spec: rules.PollSpec) -> dict[str, A
                 "elected": list(group.elected),
                 "unfilled": group.unfilled,
                 "runoff": (
-                    {"candidates": list(group.runoff.candidates), "seats": group.runoff.seats}
-                    if group.runoff
-                    else None
+                    {"candidates": list(group.runoff.candidates), "seats": group.runoff.seats} if group.runoff else None
                 ),
                 "candidates": [
                     {

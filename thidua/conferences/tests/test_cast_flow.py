@@ -123,6 +123,7 @@ def test_close_counts_chains_and_can_be_recounted(world: dict[str, Any]) -> None
     assert poll.present_weight == 4
     assert poll.entitled_weight == 4
     winner = poll.candidates.get(unit=world["centre_a"]).pk
+    assert poll.outcome is not None
     assert poll.outcome["elected"] == [winner]
     assert poll.outcome["elected_by_group"] == {"": [world["centre_a"].pk]}
     entries = poll_services.bulletin_of(poll)

@@ -1,0 +1,108 @@
+"""The conference's pure rules (no database): ballots, thresholds, quorum, tally, ties, the bulletin's chain.
+
+Services of `thidua.conferences` call these plain functions on plain data (dataclasses, enums, ints,
+Fractions) so that the arithmetic of a vote can be tested exhaustively — worked examples and
+hypothesis properties — and recomputed by anyone from the published bulletin. Errors are
+`RuleViolation`s with a stable code and a translated message.
+"""
+
+from .ballots import (
+    ANSWERS,
+    DEPUTY,
+    HEAD,
+    Answer,
+    Ballot,
+    Candidate,
+    PollKind,
+    PollSpec,
+    TieRule,
+    canonical_content,
+    group_label,
+    json_key,
+    parse_ballot,
+)
+from .bulletin import (
+    BulletinEntry,
+    bulletin_entries,
+    chain,
+    find_receipt,
+    genesis,
+    new_ballot_id,
+    new_receipt_code,
+    receipt_hash,
+    recount,
+    verify_chain,
+)
+from .errors import RuleViolation
+from .explain import explain, format_score
+from .tally import (
+    CandidateResult,
+    Counts,
+    GroupOutcome,
+    Outcome,
+    Runoff,
+    Tie,
+    count_ballots,
+    percent,
+    runoff_spec,
+    tally,
+    tally_from_counts,
+)
+from .thresholds import (
+    MORE_THAN_HALF,
+    THREE_QUARTERS,
+    TWO_THIRDS,
+    Base,
+    Threshold,
+    passes,
+    quorum_met,
+    required_votes,
+)
+
+__all__ = [
+    "ANSWERS",
+    "DEPUTY",
+    "HEAD",
+    "MORE_THAN_HALF",
+    "THREE_QUARTERS",
+    "TWO_THIRDS",
+    "Answer",
+    "Ballot",
+    "Base",
+    "BulletinEntry",
+    "Candidate",
+    "CandidateResult",
+    "Counts",
+    "GroupOutcome",
+    "Outcome",
+    "PollKind",
+    "PollSpec",
+    "RuleViolation",
+    "Runoff",
+    "Threshold",
+    "Tie",
+    "TieRule",
+    "bulletin_entries",
+    "canonical_content",
+    "chain",
+    "count_ballots",
+    "explain",
+    "find_receipt",
+    "format_score",
+    "genesis",
+    "group_label",
+    "json_key",
+    "new_ballot_id",
+    "new_receipt_code",
+    "parse_ballot",
+    "passes",
+    "percent",
+    "quorum_met",
+    "receipt_hash",
+    "recount",
+    "required_votes",
+    "runoff_spec",
+    "tally",
+    "tally_from_counts",
+    "verify_chain",
+]
