@@ -800,6 +800,7 @@ def build_demo(*, log: Callable[[str], None] | None = None, year_work: bool = Tr
 
 def _year_work(actor: User, year_2024: BlockYear, year_2025: BlockYear, report: BuildReport) -> None:
     """The year's work of the demo block: each app builds its own part (idempotently) through its services."""
+    from thidua.conferences.demo import build_conference_demo
     from thidua.emulation.demo import build_emulation_demo
     from thidua.emulation.models import Covenant
     from thidua.movements.demo import build_movements_demo
@@ -816,6 +817,10 @@ def _year_work(actor: User, year_2024: BlockYear, year_2025: BlockYear, report: 
         report.add("covenants")
     scoring = build_scoring_demo(block_year=year_2025, actor=actor, previous_block_year=year_2024)
     for what, count in scoring.counts.items():
+        report.add(what, count)
+    # After the scoring: the year-end polls take their candidates from the ranking.
+    conferences = build_conference_demo(block_year=year_2025, actor=actor)
+    for what, count in conferences.counts.items():
         report.add(what, count)
 
 

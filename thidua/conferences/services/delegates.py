@@ -158,16 +158,25 @@ def delegate_add(
     return delegate
 
 
+# Titles of a unit's head ("Giám đốc", "Trưởng ban", "Chánh Văn phòng", "Thủ trưởng"), not of a deputy ("Phó …").
+HEAD_TITLE_PATTERN = r"^(giám đốc|trưởng|chánh|thủ trưởng|chủ tịch|viện trưởng|hiệu trưởng)"
+
+
 def _representative(unit: Unit, leaders: dict[int, Person | None]) -> Person | None:
-    """Who usually speaks for a unit: its representative in the block's leadership, else its head's record."""
+    """Who usually speaks for a unit: its representative in the block's leadership, else the holder of the
+    unit head's role, else the staff member whose position is the head's."""
     if leaders.get(unit.pk) is not None:
         return leaders[unit.pk]
+    current = Person.objects.filter(memberships__unit=unit, memberships__end_date__isnull=True)
     return (
+        current.filter(user__role_assignments__role=Role.UNIT_HEAD, user__role_assignments__unit=unit)
+        .order_by("pk")
+        .first()
+    ) or (
         Person.objects.filter(
-            user__role_assignments__role=Role.UNIT_HEAD,
-            user__role_assignments__unit=unit,
             memberships__unit=unit,
             memberships__end_date__isnull=True,
+            memberships__position__iregex=HEAD_TITLE_PATTERN,
         )
         .order_by("pk")
         .first()

@@ -129,3 +129,14 @@ def test_guest_has_no_weight_and_cannot_vote(world: dict[str, Any]) -> None:
     with pytest.raises(ValidationFailed) as error:
         services.delegate_update(actor=world["secretary"], delegate=guest, is_guest=False)
     assert error.value.code == "required"
+
+
+def test_fill_finds_the_unit_head_by_position(planned: dict[str, Any]) -> None:
+    from thidua.tests_support.factories import make_person
+
+    make_person(planned["board"], "Phó Ban", position="Phó Trưởng ban")
+    head = make_person(planned["board"], "Võ Văn Trưởng", position="Trưởng ban")
+    planned["delegates"]["board"].delete()
+    (created,) = services.delegates_fill_from_members(actor=planned["secretary"], conference=planned["conference"])
+    assert created.person == head
+    assert created.full_name == "Võ Văn Trưởng"
