@@ -135,3 +135,18 @@ def test_close_counts_chains_and_can_be_recounted(world: dict[str, Any]) -> None
     assert poll_services.outcome_to_json(poll_services.recount_poll(poll), poll_services.poll_spec(poll)) == (
         poll.outcome
     )
+
+
+def test_after_the_close_the_storage_order_is_the_bulletin_order(world: dict[str, Any]) -> None:
+    from django.db import connection
+
+    poll = leading_unit_poll(world)
+    for key in ("board", "centre_c", "centre_b", "centre_a"):
+        cast(world, poll, key, world["centre_a"])
+    poll_services.poll_close(actor=world["secretary"], poll=poll)
+    physical = "rowid" if connection.vendor == "sqlite" else "ctid"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id FROM conferences_ballot WHERE poll_id = %s ORDER BY {physical}", [poll.pk])  # noqa: S608
+        stored = [str(uuid.UUID(str(row[0]))) for row in cursor.fetchall()]
+    assert stored == sorted(stored)
+    assert len(stored) == 4
