@@ -146,7 +146,7 @@ def test_after_the_close_the_storage_order_is_the_bulletin_order(world: dict[str
     poll_services.poll_close(actor=world["secretary"], poll=poll)
     physical = "rowid" if connection.vendor == "sqlite" else "ctid"
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id FROM conferences_ballot WHERE poll_id = %s ORDER BY {physical}", [poll.pk])  # noqa: S608
+        cursor.execute(f"SELECT id FROM conferences_ballot WHERE poll_id = %s ORDER BY {physical}", [poll.pk])
         stored = [str(uuid.UUID(str(row[0]))) for row in cursor.fetchall()]
     assert stored == sorted(stored)
     assert len(stored) == 4
