@@ -49,6 +49,7 @@ class RollSummary:
     entitled_weight: int
     quorum_label: str
     quorum_met: bool
+    uneven_weights: bool  # voters carry different weights: a ballot's weight can point at its voter
 
 
 def roll_summary(conference: Conference) -> RollSummary:
@@ -63,7 +64,9 @@ def roll_summary(conference: Conference) -> RollSummary:
         guests_present=Count("id", filter=Q(is_guest=True) & present),
         present_weight=Sum("weight", filter=voting & present, default=0),
         entitled_weight=Sum("weight", filter=voting, default=0),
+        weights=Count("weight", filter=voting, distinct=True),
     )
+    uneven = int(figures.pop("weights") or 0) > 1
     quorum = rules.Threshold(
         conference.quorum_numerator, conference.quorum_denominator, strict=conference.quorum_strict
     )
@@ -71,6 +74,7 @@ def roll_summary(conference: Conference) -> RollSummary:
         **{k: int(v or 0) for k, v in figures.items()},
         quorum_label=quorum.label,
         quorum_met=rules.quorum_met(int(figures["present_weight"] or 0), int(figures["entitled_weight"] or 0), quorum),
+        uneven_weights=uneven,
     )
 
 

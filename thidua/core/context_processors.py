@@ -20,6 +20,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items = [
         (reverse("home"), _("My work"), "list-check"),
         (reverse("organizations:block_list"), _("Blocks"), "collection"),
+        (reverse("conferences:list"), _("Conferences"), "easel"),
         (reverse("organizations:unit_list"), _("Units"), "building"),
         (reverse("organizations:person_list"), _("People"), "people"),
         (reverse("movements:practice_library"), _("Good practices"), "lightbulb"),
