@@ -412,8 +412,25 @@ class CastResult:
     replayed: bool  # True: this request repeated one already recorded (same key); nothing new was written
 
 
+POLL_LOCK_CLASS = 4042  # the namespace of the polls' advisory locks: pg_advisory_xact_lock(class, poll id)
+
+
+def _poll_gate(poll_id: int, *, exclusive: bool) -> None:
+    """PostgreSQL: casts hold the poll's advisory lock shared, the close exclusive, until their commit.
+
+    The row locks alone would let a close starve: a new FOR SHARE locker does not queue behind a waiting
+    FOR UPDATE, so a steady stream of casts could hold the close off until the stream stops. The lock
+    manager queues advisory locks in order, so the close waits only for the casts already in flight.
+    """
+    if connection.vendor == "postgresql":
+        function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {function}(%s, %s)", [POLL_LOCK_CLASS, poll_id % 2**31])
+
+
 def _lock_poll_for_cast(poll_id: int) -> Poll:
     if connection.vendor == "postgresql":
+        _poll_gate(poll_id, exclusive=False)
         polls = list(Poll.objects.raw("SELECT * FROM conferences_poll WHERE id = %s FOR SHARE", [poll_id]))
         if not polls:
             raise Poll.DoesNotExist
@@ -648,6 +665,7 @@ def poll_close(*, actor: Any, poll: Poll) -> Poll:
     """Close the poll: count, chain and publish the bulletin, state the outcome; open a run-off if the tie rule
     calls for one."""
     require_perm(actor, "conferences.manage_conference", poll.conference)
+    _poll_gate(poll.pk, exclusive=True)
     poll = Poll.objects.select_for_update().select_related("conference").get(pk=poll.pk)
     if poll.status != PollStatus.OPEN:
         raise ValidationFailed(_("This poll is not open."), code="poll_not_open")
