@@ -420,3 +420,18 @@ def test_minutes_contain_attendance_outcome_and_hash(client: Client, world: dict
     assert "75.0" in html  # 3 of 4 votes, stated with the arithmetic
     no_inline_code(html)
     assert login(client, outsiders(world)["outsider"]).get(url("minutes", world["conference"].pk)).status_code == 404
+
+
+def test_the_list_leads_each_user_where_they_may_go(world: dict[str, Any]) -> None:
+    from django.test import Client
+
+    conference = world["conference"]
+    client = Client()
+    client.force_login(world["voter_user"])  # a delegate's account: no console, the minutes and the ballot
+    page = client.get("/conferences/").content.decode()
+    assert f"/conferences/{conference.pk}/minutes/" in page
+    assert f"/conferences/{conference.pk}/vote/" in page
+    client.force_login(world["secretary"])
+    page = client.get("/conferences/").content.decode()
+    assert 'data-testid="vote-link"' not in page
+    assert client.get(f"/conferences/{conference.pk}/").status_code == 200

@@ -32,7 +32,7 @@ from thidua.conferences.forms import (
     CurrentItemForm,
     MoveForm,
 )
-from thidua.conferences.models import AgendaItem, AgendaKind, Conference, ConferenceStatus, PollStatus
+from thidua.conferences.models import AgendaItem, AgendaKind, Conference, ConferenceStatus, Delegate, PollStatus
 from thidua.conferences.services import conference as services
 from thidua.conferences.services.polls import recount_poll
 from thidua.core import exceptions as domain
@@ -136,6 +136,14 @@ def conference_list(request: HttpRequest) -> HttpResponse:
         if not request.user.has_perm("organizations.view_blockyear", block_year):
             raise Http404
         conferences = [c for c in conferences if c.block_year_id == block_year.pk]
+    seats = set(
+        Delegate.objects.filter(conference__in=conferences, person__user_id=request.user.pk).values_list(
+            "conference_id", flat=True
+        )
+    )
+    for conference in conferences:  # where each row leads: the console, the minutes, and the ballot for a delegate
+        conference.can_manage = request.user.has_perm("conferences.manage_conference", conference)  # type: ignore[attr-defined]
+        conference.has_seat = conference.pk in seats  # type: ignore[attr-defined]
     context = {
         "conferences": conferences,
         "block_year": block_year,
