@@ -137,7 +137,7 @@ def conference_list(request: HttpRequest) -> HttpResponse:
             raise Http404
         conferences = [c for c in conferences if c.block_year_id == block_year.pk]
     seats = set(
-        Delegate.objects.filter(conference__in=conferences, person__user_id=request.user.pk).values_list(
+        Delegate.objects.filter(conference__in=conferences, person__user__pk=request.user.pk or 0).values_list(
             "conference_id", flat=True
         )
     )
