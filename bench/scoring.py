@@ -11,10 +11,14 @@ point is to measure the read side at scale, and the services would take hours to
 lines one sheet at a time. Every row is tagged with codes starting "BSC-"; a later run reuses the
 rows when the counts match, and rebuilds them otherwise.
 
-It then times `recompute_final_scores(all block-year ids)` (one SQL aggregation per sheet, the
-per-group sums, the pure rules in Python, the upsert of 60,000 FinalScore rows) and a hand-written
-SQL statement over the same rows (per scored unit: the mean of its review totals and its self
-total, in one statement) and prints the median of 3 runs of each after a first run, and the ratio.
+It then times `recompute_final_scores(all block-year ids)` (one SQL aggregation per sheet, streamed
+block-year by block-year on PostgreSQL while Python applies the rules to the block-years already
+received; the per-group sums of the tied units; the upsert of the changed FinalScore rows) and a
+hand-written SQL statement over the same rows (per scored unit: the mean of its review totals and
+its self total, in one statement) and prints the median of 3 runs of each after a first run, and
+the ratio. Both receive the block-year ids the same way: one array parameter (`= ANY(%s)`) on
+PostgreSQL, an IN-list elsewhere. `--reference` times the reference path (`_recompute_reference`:
+every rule over every block-year in turn, after the whole aggregation) instead, for comparison.
 The first recompute starts from no FinalScore rows and writes them all; the later ones find the
 figures unchanged and rewrite nothing, so both are printed.
 """
@@ -40,9 +44,11 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from thidua.organizations.models import BlockYear  # noqa: E402
 from thidua.scoring.models import FinalScore, ScoreLine, ScoringConfig  # noqa: E402
+from thidua.scoring.services import recompute  # noqa: E402
 from thidua.scoring.services.recompute import recompute_final_scores  # noqa: E402
 
 UNITS_PER_BLOCK = 20
@@ -303,7 +309,7 @@ SELECT t.block_year_id, t.unit_id,
 FROM (
     SELECT s.id, s.block_year_id, s.unit_id, s.kind, SUM(l.points) AS total
     FROM scoring_scoreline l JOIN scoring_scoresheet s ON s.id = l.sheet_id
-    WHERE s.is_current AND s.status = 'finalised' AND s.block_year_id IN ({ids})
+    WHERE s.is_current AND s.status = 'finalised' AND {ids_filter}
     GROUP BY s.id, s.block_year_id, s.unit_id, s.kind
 ) t
 GROUP BY t.block_year_id, t.unit_id
@@ -312,7 +318,10 @@ GROUP BY t.block_year_id, t.unit_id
 
 def baseline(ids: list[int]) -> int:
     with connection.cursor() as cursor:
-        cursor.execute(BASELINE.format(ids=", ".join(str(int(pk)) for pk in ids)))
+        if is_postgres():  # the ids as the recompute passes them: one array parameter
+            cursor.execute(BASELINE.format(ids_filter="s.block_year_id = ANY(%s)"), [ids])
+        else:
+            cursor.execute(BASELINE.format(ids_filter=f"s.block_year_id IN ({', '.join(str(int(pk)) for pk in ids)})"))
         return len(cursor.fetchall())
 
 
@@ -338,6 +347,9 @@ def main() -> None:
         default="none",
         help="the blocks' normalisation setting for this run (default: none, the default setting)",
     )
+    parser.add_argument(
+        "--reference", action="store_true", help="time the reference path (`_recompute_reference`) instead"
+    )
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     blocks = args.blocks or (3000 if is_postgres() else 50)
@@ -351,14 +363,26 @@ def main() -> None:
     ScoringConfig.objects.filter(block_year_id__in=ids).update(normalisation=args.normalisation)
     lines = blocks * UNITS_PER_BLOCK * 3 * ITEMS_PER_SET
     FinalScore.objects.filter(block_year_id__in=ids).delete()  # the first run writes every row
-    first, recompute = timed(lambda: recompute_final_scores(ids))
+    if args.reference:
+
+        def run() -> None:
+            with transaction.atomic():
+                recompute._recompute_reference(ids, timezone.now())
+
+    else:
+
+        def run() -> None:
+            recompute_final_scores(ids)
+
+    first, recomputed = timed(run)
     _, sql = timed(lambda: baseline(ids))
     ranked = FinalScore.objects.filter(block_year_id__in=ids, rank__isnull=False).count()
     print(
         f"scoring recompute over {blocks} blocks, {blocks * UNITS_PER_BLOCK} units, {lines:,} score lines "
-        f"on {connection.vendor}, normalisation {args.normalisation}: {recompute:.2f} s "
+        f"on {connection.vendor}, normalisation {args.normalisation}"
+        f"{' (reference path)' if args.reference else ''}: {recomputed:.2f} s "
         f"(first run, writing all {ranked} ranked rows: {first:.2f} s; "
-        f"baseline SQL aggregation {sql:.2f} s; ratio {recompute / sql:.2f}x, first run {first / sql:.2f}x)"
+        f"baseline SQL aggregation {sql:.2f} s; ratio {recomputed / sql:.2f}x, first run {first / sql:.2f}x)"
     )
 
 

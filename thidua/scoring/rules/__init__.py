@@ -13,12 +13,13 @@ from .errors import RuleViolation
 from .final import FinalRule, Review, final_score, final_scores_cents
 from .items import ItemSpec, ItemType, line_points
 from .normalise import NormaliseMethod, normalise, reviewer_bias
-from .ranking import Ranked, RankInput, TieBreak, TieBreakStep, rank
+from .ranking import CentsEntry, Ranked, RankInput, TieBreak, TieBreakStep, rank, rank_cents
 from .reconcile import differences, total_difference_flag
 from .sheet import SheetTotals, criteria_maximum, sheet_totals, sheet_totals_cents
 
 __all__ = [
     "Band",
+    "CentsEntry",
     "FinalRule",
     "ItemSpec",
     "ItemType",
@@ -41,6 +42,7 @@ __all__ = [
     "line_points",
     "normalise",
     "rank",
+    "rank_cents",
     "reviewer_bias",
     "sheet_totals",
     "sheet_totals_cents",

@@ -10,6 +10,7 @@ Numbers come from `thidua.scoring.selectors.dashboards` (SQL aggregates); the Ch
 built here with `thidua.core.charts` and reach the page through `json_script` (no inline script).
 """
 
+import json
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -132,6 +133,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     ranking = selectors.ranking_rows(block_year=block_year)
     profile = selectors.group_profile(block_year=block_year)
     chosen = _unit_choice(request, units, ranking)
+    profile_chart = _profile_chart(profile, chosen)
     context: dict[str, Any] = {
         "block_year": block_year,
         "scoring_tabs": scoring_tabs(request, block_year, "dashboard"),
@@ -139,7 +141,8 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "chosen_unit": chosen,
         "profile": profile,
         "profile_rows": _profile_rows(profile, chosen),
-        "profile_chart": _profile_chart(profile, chosen),
+        "profile_chart": profile_chart,
+        "profile_chart_json": json.dumps(profile_chart) if profile_chart else "",
     }
     htmx = getattr(request, "htmx", None)
     if htmx and htmx.target == "profile-card":
