@@ -8,15 +8,14 @@ with 1,000 member units, its conference in session with 1,000 delegates, all che
 poll "choose 1 of 5" created and opened through the services. Rows are tagged "BVT-<run>", so runs on
 the same database do not collide.
 
-Then gunicorn (`config.wsgi`, 4 sync workers by default, DEBUG off) is started on a free loopback port
-and every delegate casts through `POST /api/polls/{id}/ballots` with its card token in X-Delegate-Card
-and a fresh uuid4 key, from a pool of client threads (32 by default; plain http.client, a new connection
-per request). Some voters retry (the same request and key again: must get the same receipt, 200) and
-some try a second ballot (a new key: must get 409 already_voted). Measured: ballots per second (new
-ballots over the wall time of the whole run, retries and refusals included in the load), p50 and p99
-latency of all requests, and from the database afterwards: lost ballots (a receipt the API accepted
-with no ballot holding its hash) and duplicates (more ballots or voter-roll rows than delegates who
-voted).
+Then gunicorn (`config.wsgi`, 4 sync workers by default, or gthread workers with --worker-threads N; DEBUG
+off) is started on a free loopback port and every delegate casts through `POST /api/polls/{id}/ballots` with
+its card token in X-Delegate-Card and a fresh uuid4 key, from a pool of client threads (32 by default; plain
+http.client, a new connection per request). Some voters retry (the same request and key again: must get the
+same receipt, 200) and some try a second ballot (a new key: must get 409 already_voted). Measured: ballots
+per second (new ballots over the wall time of the whole run, retries and refusals included in the load), p50
+and p99 latency of all requests, and from the database afterwards: lost ballots (a receipt the API accepted
+with no ballot holding its hash) and duplicates (more ballots or voter-roll rows than delegates who voted).
 
 Finally the ceiling, on the same database in the same run: the same number of threads, each with its
 own psycopg connection in autocommit, inserting single rows into a scratch table; printed as
@@ -146,7 +145,8 @@ def build(run: str, delegates: int) -> tuple[int, list[str]]:
 # ---------------------------------------------------------------- gunicorn
 
 
-def start_gunicorn(port: int, workers: int, database_url: str) -> subprocess.Popen[bytes]:
+def start_gunicorn(port: int, workers: int, database_url: str, worker_threads: int = 0) -> subprocess.Popen[bytes]:
+    """gunicorn with `workers` sync workers, or gthread workers of `worker_threads` threads each (when > 0)."""
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -166,6 +166,7 @@ def start_gunicorn(port: int, workers: int, database_url: str) -> subprocess.Pop
             "2048",
             "--log-level",
             "warning",
+            *(["--worker-class", "gthread", "--threads", str(worker_threads)] if worker_threads else []),
         ],
         cwd=ROOT,
         env=env,
@@ -366,6 +367,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--delegates", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers (at least 4 for the aim)")
+    parser.add_argument(
+        "--worker-threads",
+        type=int,
+        default=0,
+        help="gunicorn gthread workers with this many threads each (0: sync workers, the default)",
+    )
     parser.add_argument("--threads", type=int, default=32, help="client threads (the same for the ceiling)")
     parser.add_argument("--retries", type=float, default=0.10, help="share of voters who send their ballot twice")
     parser.add_argument("--doubles", type=float, default=0.05, help="share of voters who try a second ballot")
@@ -409,7 +416,7 @@ def main() -> None:
         connection.close()
 
         port = free_port()
-        gunicorn = start_gunicorn(port, args.workers, database_url)
+        gunicorn = start_gunicorn(port, args.workers, database_url, args.worker_threads)
         jobs = plan(tokens, candidates, args.retries, args.doubles, args.seed)
         warm_up(port, poll_id, tokens[0], args.workers)
         results, elapsed = vote(port, poll_id, jobs, args.threads)
@@ -422,7 +429,8 @@ def main() -> None:
         print(
             f"voting: {len(results)} requests ({figures['new_ballots']} ballots, {figures['replayed']} retries "
             f"answered with the same receipt, refused {dict(figures['refused'])}) in {elapsed:.2f} s "
-            f"with {args.threads} client threads against gunicorn -w {args.workers}",
+            f"with {args.threads} client threads against gunicorn -w {args.workers}"
+            + (f" -k gthread --threads {args.worker_threads}" if args.worker_threads else " (sync)"),
             flush=True,
         )
         print(

@@ -529,20 +529,22 @@ def paper_count_confirm(request: HttpRequest, poll_id: int) -> PaperCount:
     summary="Cast a secret ballot (signed in, or with the delegate card in X-Delegate-Card)",
 )
 def poll_cast(request: HttpRequest, poll_id: int, payload: CastIn) -> Status[dict[str, Any]]:
+    delegate = card_delegate(request)
+    if delegate is not None:
+        # The service reads the poll once, locked; a poll of another conference (or none) is 404 from there.
+        result = poll_services.poll_cast_by_card(
+            poll_id=poll_id, delegate=delegate, content=payload.content, idempotency_key=payload.idempotency_key
+        )
+        return Status(200 if result.replayed else 201, {"receipt": result.receipt, "replayed": result.replayed})
     poll = Poll.objects.filter(pk=poll_id).select_related("conference").order_by("pk").first()
     if poll is None:
         raise Http404
-    delegate = card_delegate(request)
     user = actor(request)
-    if delegate is not None:
-        if delegate.conference_id != poll.conference_id:
-            raise Http404  # a card opens its own conference only
-    else:
-        delegate = delegate_services.delegate_for_user(poll.conference, user)
-        if delegate is None:
-            if not may_view(request, poll.conference):
-                raise Http404
-            raise ValidationFailed(_("You are not a delegate of this conference."), code="not_a_delegate")
+    delegate = delegate_services.delegate_for_user(poll.conference, user)
+    if delegate is None:
+        if not may_view(request, poll.conference):
+            raise Http404
+        raise ValidationFailed(_("You are not a delegate of this conference."), code="not_a_delegate")
     result = poll_services.poll_cast(
         actor=user, poll=poll, delegate=delegate, content=payload.content, idempotency_key=payload.idempotency_key
     )

@@ -43,10 +43,13 @@ def delegate_card_token(delegate: Delegate) -> str:
 
 
 def delegate_from_card(token: str) -> Delegate:
-    """The delegate a card token names; a tampered, foreign or replaced card is refused."""
+    """The delegate a card token names; a tampered, foreign or replaced card is refused.
+
+    The delegate row alone (no joins: a cast, the busiest caller, needs only its ids); its conference and unit
+    load on first use."""
     try:
         data = signing.loads(token, salt=CARD_SALT)
-        delegate = Delegate.objects.select_related("conference__block_year__block", "unit").get(pk=int(data["d"]))
+        delegate = Delegate.objects.get(pk=int(data["d"]))
     except (signing.BadSignature, KeyError, TypeError, ValueError, Delegate.DoesNotExist) as exc:
         raise NotFound(_("This delegate card is not valid."), code="invalid_card") from exc
     if delegate.token_nonce != data.get("n"):

@@ -8,6 +8,8 @@ Casting is the part that must not fail under load or leak. In one transaction it
 3. inserts the voter-roll row: the unique (poll, delegate) index refuses a second one, also from another
    process at the same instant (the loser waits for the winner's commit, then fails and rolls back);
 4. inserts the ballot: random id, weight, canonical content, the hash of the receipt; no voter, no time.
+   On PostgreSQL steps 3 and 4 are one statement (the ballot is inserted only if the roll row was), and the
+   reads are hand-written, as a cast is the hot path of a hall (docs/benchmarks.md, "The cheaper cast").
 The client chooses an idempotency key (a random UUID) per ballot. Only its hash is kept on the roll row. The
 receipt is derived from the key with the server's secret, so a retried request (same key) is recognised and
 answered with the same receipt without a second ballot, and nothing stored links the receipt to the roll.
@@ -428,14 +430,49 @@ def _poll_gate(poll_id: int, *, exclusive: bool) -> None:
             cursor.execute(f"SELECT {function}(%s, %s)", [POLL_LOCK_CLASS, poll_id % 2**31])
 
 
+# What a cast reads of the poll (the spec's fields, the status and the audit's label), in the model's field
+# order as `Model.from_db` wants it; no JSON column, so no value needs a converter. Any other field of the
+# returned Poll loads on first use.
+CAST_POLL_FIELDS = {
+    "id",
+    "conference_id",
+    "title",
+    "kind",
+    "status",
+    "opened_at",
+    "min_choices",
+    "max_choices",
+    "seats",
+    "threshold_numerator",
+    "threshold_denominator",
+    "threshold_strict",
+    "base",
+    "tie_rule",
+}
+
+
+def _columns(model: type[Any], attnames: set[str]) -> list[tuple[str, str]]:
+    """(attname, quoted column) of the named fields, in the model's order."""
+    return [
+        (field.attname, connection.ops.quote_name(field.column))
+        for field in model._meta.concrete_fields
+        if field.attname in attnames
+    ]
+
+
 def _lock_poll_for_cast(poll_id: int) -> Poll:
-    if connection.vendor == "postgresql":
-        _poll_gate(poll_id, exclusive=False)
-        polls = list(Poll.objects.raw("SELECT * FROM conferences_poll WHERE id = %s FOR SHARE", [poll_id]))
-        if not polls:
-            raise Poll.DoesNotExist
-        return polls[0]
-    return Poll.objects.get(pk=poll_id)
+    """The poll as it is now, held in SHARE mode until the commit (PostgreSQL; SQLite serialises writers)."""
+    if connection.vendor != "postgresql":
+        return Poll.objects.get(pk=poll_id)
+    _poll_gate(poll_id, exclusive=False)
+    columns = _columns(Poll, CAST_POLL_FIELDS)
+    with connection.cursor() as cursor:
+        names = ", ".join(column for _attname, column in columns)  # from the model's own metadata, not input
+        cursor.execute(f"SELECT {names} FROM conferences_poll WHERE id = %s FOR SHARE", [poll_id])  # noqa: S608
+        row = cursor.fetchone()
+    if row is None:
+        raise Poll.DoesNotExist
+    return Poll.from_db(connection.alias, [attname for attname, _column in columns], row)
 
 
 def _check_voter(poll: Poll, delegate: Delegate) -> None:
@@ -447,6 +484,104 @@ def _check_voter(poll: Poll, delegate: Delegate) -> None:
         raise ValidationFailed(_("Check in at the conference before voting."), code="not_checked_in")
 
 
+# The spec of an open poll, per process: an open poll's candidates and limits cannot change (poll_update and
+# poll_delete refuse anything but a draft, and candidates are written only by them), and a poll opens once,
+# so (id, opened_at) names one immutable spec, in every worker alike. Only `poll_cast` reads it, to parse
+# ballots; a unit renamed while the poll is open keeps its former name in this process's refusal messages
+# ("X is not a candidate…") until the poll closes, and nothing else.
+_OPEN_SPECS: dict[tuple[int, Any], rules.PollSpec] = {}
+_OPEN_SPECS_MAX = 64
+
+
+def open_poll_spec(poll: Poll) -> rules.PollSpec:
+    """`poll_spec` of a poll read as open (status and opened_at from the row as it is now), cached per process."""
+    if poll.status != PollStatus.OPEN or poll.opened_at is None:
+        return poll_spec(poll)
+    key = (poll.pk, poll.opened_at)
+    spec = _OPEN_SPECS.get(key)
+    if spec is None:
+        spec = poll_spec(poll)
+        if len(_OPEN_SPECS) >= _OPEN_SPECS_MAX:
+            _OPEN_SPECS.clear()  # closed polls' specs are never asked for again; a refill costs one query each
+        _OPEN_SPECS[key] = spec
+    return spec
+
+
+@dataclass(frozen=True)
+class _Voter:
+    """The delegate as the cast checks them (read inside the transaction), and their roll row in the poll."""
+
+    delegate: Delegate
+    roll: VoterRoll | None
+
+
+VOTER_SQL = (
+    "SELECT d.conference_id, d.is_guest, d.weight, d.checked_in_at, r.channel, r.key_hash"
+    " FROM conferences_delegate d"
+    " LEFT JOIN conferences_voterroll r ON r.poll_id = %s AND r.delegate_id = d.id"
+    " WHERE d.id = %s FOR SHARE OF d"
+)
+VOTER_FIELDS = ["id", "conference_id", "is_guest", "weight", "checked_in_at"]  # the model's order (from_db)
+
+
+def _voter(poll: Poll, delegate_id: int) -> _Voter:
+    """Fresh from the database: check-in, guest status and weight as they are now, and the roll row if any.
+
+    PostgreSQL: one statement, holding the delegate's row in SHARE mode until the commit, so a check-in being
+    undone at this moment either finished first (then the cast sees it) or waits for the cast.
+    """
+    if connection.vendor != "postgresql":
+        delegate = Delegate.objects.get(pk=delegate_id)
+        return _Voter(delegate, VoterRoll.objects.filter(poll=poll, delegate=delegate).first())
+    with connection.cursor() as cursor:
+        cursor.execute(VOTER_SQL, [poll.pk, delegate_id])
+        row = cursor.fetchone()
+    if row is None:
+        raise Delegate.DoesNotExist
+    delegate = Delegate.from_db(connection.alias, VOTER_FIELDS, [delegate_id, *row[:4]])
+    roll = None
+    if row[4] is not None:
+        roll = VoterRoll(poll_id=poll.pk, delegate_id=delegate_id, channel=row[4], key_hash=row[5])
+    return _Voter(delegate, roll)
+
+
+RECORD_SQL = (
+    "WITH roll AS ("
+    " INSERT INTO conferences_voterroll (poll_id, delegate_id, channel, key_hash) VALUES (%s, %s, %s, %s)"
+    " ON CONFLICT (poll_id, delegate_id) DO NOTHING RETURNING poll_id"
+    ") INSERT INTO conferences_ballot (id, poll_id, weight, content, receipt_hash, link_hash)"
+    " SELECT %s, poll_id, %s, %s, %s, '' FROM roll RETURNING id"
+)
+
+
+def _record(poll: Poll, delegate: Delegate, key_hash: str, content: str, receipt: str) -> bool:
+    """Write the roll row and the ballot; False (nothing written) when the delegate is already on the roll.
+
+    PostgreSQL: one statement. If another request of the same delegate inserted its roll row first, the
+    insert waits for that transaction: committed, ON CONFLICT skips both rows; rolled back, this one goes in.
+    SQLite: a savepoint around the roll row (its IntegrityError must not poison the transaction), then the
+    ballot.
+    """
+    receipt_digest = rules.receipt_hash(receipt)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                RECORD_SQL,
+                [
+                    *(poll.pk, delegate.pk, VoteChannel.ELECTRONIC.value, key_hash),  # the roll row
+                    *(uuid.uuid4(), delegate.weight, content, receipt_digest),  # the ballot
+                ],
+            )
+            return cursor.fetchone() is not None
+    try:
+        with transaction.atomic():
+            VoterRoll.objects.create(poll=poll, delegate=delegate, channel=VoteChannel.ELECTRONIC, key_hash=key_hash)
+    except IntegrityError:
+        return False
+    Ballot.objects.create(poll=poll, weight=delegate.weight, content=content, receipt_hash=receipt_digest)
+    return True
+
+
 @transaction.atomic
 def poll_cast(*, actor: Any, poll: Poll, delegate: Delegate, content: Any, idempotency_key: str) -> CastResult:
     """Record a delegate's secret ballot and return the receipt; a retry with the same key returns it again.
@@ -454,33 +589,44 @@ def poll_cast(*, actor: Any, poll: Poll, delegate: Delegate, content: Any, idemp
     `actor` is the signed-in user or None (a delegate card); the caller has resolved `delegate` from either.
     """
     key = check_idempotency_key(idempotency_key)
-    poll = _lock_poll_for_cast(poll.pk)
-    if poll.status != PollStatus.OPEN:
-        # A retry of a ballot recorded before the close still gets its receipt, not an error.
-        if VoterRoll.objects.filter(poll=poll, delegate_id=delegate.pk, key_hash=_key_hash(poll.pk, key)).exists():
-            return CastResult(receipt=receipt_for(poll.pk, key), replayed=True)
-        raise ValidationFailed(_("This poll is not open for voting."), code="poll_not_open")
-    delegate = Delegate.objects.get(pk=delegate.pk)  # fresh: check-in and weight as they are now
-    _check_voter(poll, delegate)
+    return _cast(actor=actor, poll=_lock_poll_for_cast(poll.pk), delegate_id=delegate.pk, content=content, key=key)
+
+
+@transaction.atomic
+def poll_cast_by_card(*, poll_id: int, delegate: Delegate, content: Any, idempotency_key: str) -> CastResult:
+    """`poll_cast` for the holder of a delegate card (no actor), given the poll's id: a card opens its own
+    conference only, so a poll of another conference, like a poll that does not exist, is Poll.DoesNotExist
+    (checked first, before the key), and the poll is read once, already locked."""
+    poll = _lock_poll_for_cast(poll_id)
+    if poll.conference_id != delegate.conference_id:
+        raise Poll.DoesNotExist
+    key = check_idempotency_key(idempotency_key)
+    return _cast(actor=None, poll=poll, delegate_id=delegate.pk, content=content, key=key)
+
+
+def _cast(*, actor: Any, poll: Poll, delegate_id: int, content: Any, key: str) -> CastResult:
+    """The cast proper, inside the caller's transaction, with the poll locked (see the module docstring).
+
+    The delegate is read again here, whatever the caller holds: a check-in can be undone (for a delegate who
+    has not voted) between the caller's read and this transaction, so the caller's copy is not proof of
+    presence; weights and guest status are frozen while a poll is open, but the same read gives them.
+    """
     key_hash = _key_hash(poll.pk, key)
     receipt = receipt_for(poll.pk, key)
-    existing = VoterRoll.objects.filter(poll=poll, delegate=delegate).first()
-    if existing is not None:
-        return _replay_or_refuse(existing, key_hash, receipt)
-    ballot = rules.parse_ballot(poll_spec(poll), content)
-    try:
-        with transaction.atomic():  # a savepoint: the duplicate's IntegrityError must not poison the transaction
-            VoterRoll.objects.create(poll=poll, delegate=delegate, channel=VoteChannel.ELECTRONIC, key_hash=key_hash)
-    except IntegrityError:
+    if poll.status != PollStatus.OPEN:
+        # A retry of a ballot recorded before the close still gets its receipt, not an error.
+        if VoterRoll.objects.filter(poll=poll, delegate_id=delegate_id, key_hash=key_hash).exists():
+            return CastResult(receipt=receipt, replayed=True)
+        raise ValidationFailed(_("This poll is not open for voting."), code="poll_not_open")
+    voter = _voter(poll, delegate_id)
+    delegate = voter.delegate
+    _check_voter(poll, delegate)
+    if voter.roll is not None:
+        return _replay_or_refuse(voter.roll, key_hash, receipt)
+    ballot = rules.parse_ballot(open_poll_spec(poll), content)
+    if not _record(poll, delegate, key_hash, rules.canonical_content(ballot), receipt):
         # Another request of the same delegate won the race and committed first.
-        existing = VoterRoll.objects.get(poll=poll, delegate=delegate)
-        return _replay_or_refuse(existing, key_hash, receipt)
-    Ballot.objects.create(
-        poll=poll,
-        weight=delegate.weight,
-        content=rules.canonical_content(ballot),
-        receipt_hash=rules.receipt_hash(receipt),
-    )
+        return _replay_or_refuse(VoterRoll.objects.get(poll=poll, delegate=delegate), key_hash, receipt)
     audit_record(
         actor=actor,
         action="poll.vote_recorded",
