@@ -144,6 +144,7 @@ class VoterRoll(models.Model):
     delegate = models.ForeignKey("conferences.Delegate", on_delete=models.PROTECT, related_name="+")
     channel = models.CharField(max_length=16, choices=VoteChannel.choices, default=VoteChannel.ELECTRONIC)
     key_hash = models.CharField(max_length=64, blank=True)
+    weight = models.PositiveSmallIntegerField(default=1)  # the delegate's weight when they voted (poll_verify)
 
     class Meta:
         verbose_name = _("voter roll entry")

@@ -316,6 +316,8 @@ def delegate_undo_check_in(*, actor: Any, delegate: Delegate) -> Delegate:
     """Undo a check-in made by mistake (not for a delegate who has voted in a poll still open)."""
     require_perm(actor, "conferences.manage_conference", delegate.conference)
     _check_not_closed(delegate.conference)
+    # Locked first: a cast of this delegate holds the row in SHARE mode, so the check below sees its vote.
+    delegate = Delegate.objects.select_for_update().select_related("conference").get(pk=delegate.pk)
     if VoterRoll.objects.filter(delegate=delegate, poll__status=PollStatus.OPEN).exists():
         raise ValidationFailed(
             _("%(name)s has voted in an open poll.") % {"name": delegate.full_name}, code="delegate_has_voted"

@@ -547,7 +547,7 @@ def _voter(poll: Poll, delegate_id: int) -> _Voter:
 
 RECORD_SQL = (
     "WITH roll AS ("
-    " INSERT INTO conferences_voterroll (poll_id, delegate_id, channel, key_hash) VALUES (%s, %s, %s, %s)"
+    " INSERT INTO conferences_voterroll (poll_id, delegate_id, channel, key_hash, weight) VALUES (%s, %s, %s, %s, %s)"
     " ON CONFLICT (poll_id, delegate_id) DO NOTHING RETURNING poll_id"
     ") INSERT INTO conferences_ballot (id, poll_id, weight, content, receipt_hash, link_hash)"
     " SELECT %s, poll_id, %s, %s, %s, '' FROM roll RETURNING id"
@@ -568,14 +568,20 @@ def _record(poll: Poll, delegate: Delegate, key_hash: str, content: str, receipt
             cursor.execute(
                 RECORD_SQL,
                 [
-                    *(poll.pk, delegate.pk, VoteChannel.ELECTRONIC.value, key_hash),  # the roll row
+                    *(poll.pk, delegate.pk, VoteChannel.ELECTRONIC.value, key_hash, delegate.weight),  # the roll row
                     *(uuid.uuid4(), delegate.weight, content, receipt_digest),  # the ballot
                 ],
             )
             return cursor.fetchone() is not None
     try:
         with transaction.atomic():
-            VoterRoll.objects.create(poll=poll, delegate=delegate, channel=VoteChannel.ELECTRONIC, key_hash=key_hash)
+            VoterRoll.objects.create(
+                poll=poll,
+                delegate=delegate,
+                channel=VoteChannel.ELECTRONIC,
+                key_hash=key_hash,
+                weight=delegate.weight,
+            )
     except IntegrityError:
         return False
     Ballot.objects.create(poll=poll, weight=delegate.weight, content=content, receipt_hash=receipt_digest)
@@ -662,7 +668,9 @@ def poll_issue_paper_ballots(*, actor: Any, poll: Poll, delegates: Sequence[Dele
             raise Conflict(
                 _("%(name)s has already voted in this poll.") % {"name": delegate.full_name}, code="already_voted"
             )
-        rows.append(VoterRoll.objects.create(poll=poll, delegate=delegate, channel=VoteChannel.PAPER))
+        rows.append(
+            VoterRoll.objects.create(poll=poll, delegate=delegate, channel=VoteChannel.PAPER, weight=delegate.weight)
+        )
     PaperCount.objects.filter(poll=poll).update(confirmed_by=None, confirmed_at=None)  # the count must be redone
     audit_record(
         actor=actor,
@@ -675,7 +683,7 @@ def poll_issue_paper_ballots(*, actor: Any, poll: Poll, delegates: Sequence[Dele
 
 def paper_weight(poll: Poll) -> int:
     """The vote weight of the delegates who took a paper ballot."""
-    total = VoterRoll.objects.filter(poll=poll, channel=VoteChannel.PAPER).aggregate(total=Sum("delegate__weight"))
+    total = VoterRoll.objects.filter(poll=poll, channel=VoteChannel.PAPER).aggregate(total=Sum("weight"))
     return int(total["total"] or 0)
 
 
@@ -959,10 +967,19 @@ def recount_poll(poll: Poll, spec: rules.PollSpec | None = None) -> rules.Outcom
     )
 
 
-def outcome_to_json(outcome: rules.Outcome, spec: rules.PollSpec) -> dict[str, Any]:
-    """The outcome as stored on the poll: every figure, with candidates by id and the elected units by group."""
+def outcome_to_json(
+    outcome: rules.Outcome, spec: rules.PollSpec, quorum: rules.Threshold | None = None
+) -> dict[str, Any]:
+    """The outcome as stored on the poll (the tally record): every figure, the quorum rule and whether the
+    weights present at the close met it, the candidates by id and the elected units by group."""
     units = {c.key: c.unit_key for c in spec.candidates}
-    return {
+    record: dict[str, Any] = {}
+    if quorum is not None:
+        record["quorum"] = {
+            "rule": [quorum.numerator, quorum.denominator, quorum.strict],
+            "met": rules.quorum_met(outcome.present, outcome.entitled, quorum),
+        }
+    return record | {
         "kind": str(outcome.kind),
         "base": str(outcome.base),
         "base_value": outcome.base_value,
@@ -1022,4 +1039,10 @@ def compute_outcome(
     outcome = rules.recount(
         spec, entries, present_weight=present, entitled_weight=entitled, paper=paper_counts(poll, spec, paper)
     )
-    return outcome_to_json(outcome, spec)
+    return outcome_to_json(outcome, spec, quorum_of(poll.conference))
+
+
+def recount_as_stored(poll: Poll, spec: rules.PollSpec | None = None) -> dict[str, Any]:
+    """The tally record of a closed poll recomputed from its bulletin: equal to `poll.outcome` when sound."""
+    spec = spec or poll_spec(poll)
+    return outcome_to_json(recount_poll(poll, spec), spec, quorum_of(poll.conference))

@@ -132,3 +132,12 @@ def test_a_mismatch_exits_with_code_1(world: dict[str, Any], capsys: pytest.Capt
         Command().run_from_argv(["manage.py", "poll_verify", str(poll.pk)])
     assert exit_info.value.code == 1
     assert "failed verification" in capsys.readouterr().err
+
+
+def test_a_weight_changed_after_the_close_does_not_upset_the_check(world: dict[str, Any]) -> None:
+    from thidua.conferences.services.delegates import delegate_update
+
+    poll = closed_poll(world)
+    delegate_update(actor=world["secretary"], delegate=world["delegates"]["board"], weight=3)
+    out, _err = verify(poll)
+    assert "weights match" in out

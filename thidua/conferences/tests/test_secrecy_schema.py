@@ -26,7 +26,8 @@ pytestmark = pytest.mark.django_db
 
 TIME_FIELDS = (models.DateField, models.DateTimeField, models.TimeField, models.DurationField)
 TIME_TYPES = {"DateField", "DateTimeField", "TimeField", "DurationField"}
-VOTER_ROLL_FIELDS = {"id", "poll", "delegate", "channel", "key_hash"}
+# weight: the delegate's own weight when voting (already on the roll of delegates; says nothing of the choice)
+VOTER_ROLL_FIELDS = {"id", "poll", "delegate", "channel", "key_hash", "weight"}
 
 
 def _concrete_relations(model: type[models.Model]) -> list[models.Field]:
@@ -105,7 +106,7 @@ def test_in_the_database_ballot_and_roll_have_no_date_or_time_column(model: type
     dated = {name: kind for name, kind in columns.items() if kind in TIME_TYPES}
     assert dated == {}
     if model is VoterRoll:
-        assert set(columns) == {"id", "poll_id", "delegate_id", "channel", "key_hash"}
+        assert set(columns) == {"id", "poll_id", "delegate_id", "channel", "key_hash", "weight"}
 
 
 # --- a real cast -------------------------------------------------------------------------------------------------

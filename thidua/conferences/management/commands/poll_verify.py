@@ -6,8 +6,8 @@ link with the published `bulletin_head`, recounts the outcome from the ballots a
 (`recount_poll`) and compares it with the stored outcome, and checks that the electronic roll (who voted)
 and the ballots (what was voted) agree in number and in weights. Exit code 1 on any mismatch.
 
-The roll keeps no weight of its own, so the weights compared are the delegates' weights now: a weight
-changed after the close (allowed once no poll is open) shows as a mismatch to be explained.
+Each roll row keeps the weight its delegate had when voting, so a weight changed after the close (allowed
+once no poll is open) does not upset the check.
 """
 
 from collections import Counter
@@ -65,7 +65,7 @@ class Command(BaseCommand):
     def _check_outcome(self, poll: Poll) -> list[str]:
         try:
             spec = poll_services.poll_spec(poll)
-            outcome = poll_services.outcome_to_json(poll_services.recount_poll(poll, spec), spec)
+            outcome = poll_services.recount_as_stored(poll, spec)
         except ValidationFailed as exc:
             return [f"the ballots cannot be recounted: {exc.code} ({exc.message})."]
         if outcome != poll.outcome:
@@ -83,9 +83,7 @@ class Command(BaseCommand):
 
     def _check_roll(self, poll: Poll) -> list[str]:
         roll_weights = Counter(
-            VoterRoll.objects.filter(poll=poll, channel=VoteChannel.ELECTRONIC).values_list(
-                "delegate__weight", flat=True
-            )
+            VoterRoll.objects.filter(poll=poll, channel=VoteChannel.ELECTRONIC).values_list("weight", flat=True)
         )
         ballot_weights = Counter(Ballot.objects.filter(poll=poll).values_list("weight", flat=True))
         voters, ballots = sum(roll_weights.values()), sum(ballot_weights.values())
