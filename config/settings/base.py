@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "thidua.movements",
     "thidua.scoring",
     "thidua.conferences",
+    "thidua.awards",
     "thidua.api",
     "thidua.demo",
 ]

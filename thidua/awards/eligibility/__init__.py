@@ -1,0 +1,1 @@
+"""Eligibility rules (pure: no database): does a candidate meet a title's or form's conditions, and why."""
