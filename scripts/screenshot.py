@@ -80,7 +80,9 @@ def seed() -> None:
     print(f"Seeded; log in as {SEED_USERNAME} / {SEED_PASSWORD}.")
 
 
-def shoot(url: str, username: str, password: str, output: Path, dashboard: bool = False) -> None:
+def shoot(
+    url: str, username: str, password: str, output: Path, dashboard: bool = False, conference: bool = False
+) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -91,6 +93,17 @@ def shoot(url: str, username: str, password: str, output: Path, dashboard: bool 
         page.locator("input[name=password]").fill(password)
         page.locator("main form button[type=submit]").click()
         page.wait_for_load_state("networkidle")
+        if conference:  # the demo's closed mid-year conference: its poll's result, explanation and chart
+            page.goto(url.rstrip("/") + "/conferences/")
+            page.locator("[data-testid=conference-list] a").last.click()
+            page.locator("a[href*='/manage/']").first.click()
+            page.wait_for_selector("canvas[data-drawn]")
+            page.wait_for_timeout(500)
+            output.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(output), full_page=True)
+            browser.close()
+            print(f"Saved {output}")
+            return
         page.locator("[data-testid=work-items] h2 a").first.click()
         page.wait_for_selector("[data-testid=phase-stepper]")
         if dashboard:
@@ -111,11 +124,12 @@ def main() -> None:
     parser.add_argument("--password", default=SEED_PASSWORD)
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "screenshot.png")
     parser.add_argument("--dashboard", action="store_true", help="open the block-year's dashboard and shoot that")
+    parser.add_argument("--conference", action="store_true", help="shoot the demo's closed poll (needs load_demo)")
     args = parser.parse_args()
     if args.seed:
         seed()
     else:
-        shoot(args.url, args.username, args.password, args.output, dashboard=args.dashboard)
+        shoot(args.url, args.username, args.password, args.output, dashboard=args.dashboard, conference=args.conference)
 
 
 if __name__ == "__main__":
