@@ -52,7 +52,10 @@ def call_service[T](
     except domain.NotFound as exc:
         raise Http404(str(exc.message)) from exc
     except domain.DomainError as exc:
-        form.add_error(form_field_for(form, exc.field, field_mapper), str(exc.message))
+        # Keep the stable code with the message (`form.errors.as_data()`): pages and tests can tell errors apart.
+        form.add_error(
+            form_field_for(form, exc.field, field_mapper), forms.ValidationError(str(exc.message), code=exc.code)
+        )
     return None
 
 

@@ -35,7 +35,6 @@ from thidua.conferences.forms import (
 from thidua.conferences.models import AgendaItem, AgendaKind, Conference, ConferenceStatus, Delegate, PollStatus
 from thidua.conferences.services import conference as services
 from thidua.conferences.services.polls import recount_poll
-from thidua.core import exceptions as domain
 from thidua.core import web
 from thidua.organizations.models import BlockYear
 
@@ -48,19 +47,8 @@ CLOSE = "conferences.close_conference"
 
 
 def call[T](form: forms.BaseForm, service: Callable[..., T], **kwargs: Any) -> T | None:
-    """`web.call_service`, keeping each domain error's stable code on the form (`form.errors.as_data()`)."""
-
-    def keeping_code(**kw: Any) -> T | None:
-        try:
-            return service(**kw)
-        except (domain.PermissionDenied, domain.NotFound):
-            raise
-        except domain.DomainError as exc:
-            field = web.form_field_for(form, exc.field)
-            form.add_error(field, forms.ValidationError(str(exc.message), code=exc.code))
-            return None
-
-    return web.call_service(form, keeping_code, **kwargs)
+    """`web.call_service` (which keeps each domain error's stable code on the form)."""
+    return web.call_service(form, service, **kwargs)
 
 
 def errors_of(form: forms.BaseForm) -> list[dict[str, str]]:
