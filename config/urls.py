@@ -19,6 +19,7 @@ urlpatterns = [
     path("movements/", include("thidua.movements.urls")),
     path("scoring/", include("thidua.scoring.urls")),
     path("conferences/", include("thidua.conferences.urls")),
+    path("awards/", include("thidua.awards.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),

@@ -11,6 +11,7 @@ from ninja import NinjaAPI
 from thidua.accounts.api import router as accounts_router
 from thidua.api.auth import default_auth
 from thidua.api.errors import install_error_handlers
+from thidua.awards.api import router as awards_router
 from thidua.conferences.api import router as conferences_router
 from thidua.emulation.api import router as emulation_router
 from thidua.movements.api import router as movements_router
@@ -35,5 +36,6 @@ api.add_router("", emulation_router)
 api.add_router("", movements_router)
 api.add_router("", scoring_router)
 api.add_router("", conferences_router)
+api.add_router("", awards_router)
 
 __all__ = ["api"]

@@ -8,7 +8,7 @@ texts corrected through thidua.awards.services (pages and API to come).
 
 from django.contrib import admin
 
-from thidua.awards.models import AwardParameter, AwardType, BaseSalary, PrizeCoefficient
+from thidua.awards.models import Award, AwardParameter, AwardType, BaseSalary, ImportBatch, PrizeCoefficient
 from thidua.organizations.admin import ReadOnlyAdmin
 
 
@@ -48,3 +48,18 @@ class AwardParameterAdmin(ReadOnlyAdmin):
     list_display = ["key", "value", "value_type", "valid_from", "valid_to", "legal_basis", "unconfirmed"]
     list_filter = ["key", "unconfirmed"]
     search_fields = ["key", "description"]
+
+
+@admin.register(Award)
+class AwardAdmin(ReadOnlyAdmin):
+    """The registry, read-only: awards are recorded, imported and revoked through the registry services."""
+
+    list_display = ["award_type", "recipient_name", "unit_name", "year", "decision_number", "decision_date", "source"]
+    list_filter = ["source", "award_type", "year"]
+    list_select_related = ["award_type"]
+    search_fields = ["recipient_name", "decision_number"]
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(ReadOnlyAdmin):
+    list_display = ["file_name", "created_at"]

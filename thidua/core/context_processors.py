@@ -24,6 +24,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         (reverse("organizations:unit_list"), _("Units"), "building"),
         (reverse("organizations:person_list"), _("People"), "people"),
         (reverse("movements:practice_library"), _("Good practices"), "lightbulb"),
+        (reverse("awards:search"), _("Awards registry"), "award"),
     ]
     if is_officer_anywhere(user):
         items.append((reverse("audit:event_list"), _("Audit log"), "journal-text"))

@@ -800,6 +800,7 @@ def build_demo(*, log: Callable[[str], None] | None = None, year_work: bool = Tr
 
 def _year_work(actor: User, year_2024: BlockYear, year_2025: BlockYear, report: BuildReport) -> None:
     """The year's work of the demo block: each app builds its own part (idempotently) through its services."""
+    from thidua.awards.demo import build_awards_demo
     from thidua.conferences.demo import build_conference_demo
     from thidua.emulation.demo import build_emulation_demo
     from thidua.emulation.models import Covenant
@@ -821,6 +822,9 @@ def _year_work(actor: User, year_2024: BlockYear, year_2025: BlockYear, report: 
     # After the scoring: the year-end polls take their candidates from the ranking.
     conferences = build_conference_demo(block_year=year_2025, actor=actor)
     for what, count in conferences.counts.items():
+        report.add(what, count)
+    # Past awards of the members and staff, for the registry and the eligibility of this year's proposals.
+    for what, count in build_awards_demo(block_year=year_2025, actor=actor).counts.items():
         report.add(what, count)
 
 

@@ -1,5 +1,5 @@
-"""Awards models, split by concern: the catalogue with its dated legal parameters (more to come: proposals,
-decisions, the registry)."""
+"""Awards models, split by concern: the catalogue with its dated legal parameters, the registry of awards (more to
+come: proposals, decisions)."""
 
 from thidua.awards.models.catalogue import (
     AwardKind,
@@ -15,16 +15,20 @@ from thidua.awards.models.catalogue import (
     RecipientScope,
     ValueType,
 )
+from thidua.awards.models.registry import Award, AwardSource, ImportBatch
 
 __all__ = [
+    "Award",
     "AwardKind",
     "AwardLevel",
     "AwardParameter",
+    "AwardSource",
     "AwardType",
     "BaseSalary",
     "DatedValue",
     "Decider",
     "HandedOver",
+    "ImportBatch",
     "PrizeCoefficient",
     "Recipient",
     "RecipientScope",
