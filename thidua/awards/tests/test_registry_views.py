@@ -186,7 +186,8 @@ def test_record_page(client: Client, tree: dict[str, Any], officer: Any, viewer:
     events = AuditEvent.objects.count()
     response = client.post(f"{url('record')}?unit={tree['centre_a'].pk}", data)
     assert response.status_code == 400
-    assert "one achievement earns one award" in response.content.decode()
+    codes = [e.code for errors in response.context["form"].errors.as_data().values() for e in errors]
+    assert codes == ["duplicate_award"]  # one achievement earns one award (the message is translated)
     assert Award.objects.count() == 1
     assert AuditEvent.objects.count() == events
     response = client.post(f"{url('record')}?person={tree['person_a'].pk}", {**data, "award_type": data["award_type"]})
