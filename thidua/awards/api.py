@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, File, Router, Schema, Status, UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
@@ -18,7 +18,9 @@ from ninja.pagination import PageNumberPagination, paginate
 from thidua.api.errors import ERROR_RESPONSES, ErrorOut, InvalidReference
 from thidua.awards import selectors
 from thidua.awards import selectors_registry as registry
+from thidua.awards.eligibility import award_label
 from thidua.awards.models import Award, AwardType, Recipient
+from thidua.awards.selectors_eligibility import eligibility_for, json_safe, records_evidence
 from thidua.awards.services.registry import award_import, award_record, award_revoke
 from thidua.core.permissions import require_perm
 from thidua.organizations.models import Person, Unit
@@ -233,3 +235,73 @@ def unit_award_timeline(request: HttpRequest, unit_id: int) -> list[registry.Tim
 def person_award_timeline(request: HttpRequest, person_id: int) -> list[registry.TimelineYear]:
     require_perm(_actor(request), "awards.view_award")
     return registry.person_timeline(person=get_object_or_404(Person, pk=person_id))
+
+
+# ---------------------------------------------------------------- eligibility
+
+
+class CheckOut(Schema):
+    rule_id: str
+    status: str
+    message: str
+    explanation: str
+    citation: str | None
+    citation_unconfirmed: bool
+    evidence: dict[str, Any]
+    records: list[dict[str, Any]]
+
+
+class EligibilityOut(Schema):
+    award: str
+    award_name: str
+    recipient_kind: str
+    unit_id: int | None
+    person_id: int | None
+    year: int
+    rule_set: str
+    basis: str
+    verdict: str
+    checks: list[CheckOut]
+
+
+@router.get(
+    "/eligibility",
+    response={200: EligibilityOut, **ERROR_RESPONSES},
+    tags=["awards"],
+    summary="Eligibility of a unit or a person for a title or form, with every check and its evidence",
+)
+def eligibility_report(
+    request: HttpRequest, award: str, year: int, unit: int | None = None, person: int | None = None
+) -> dict[str, Any]:
+    actor = _actor(request)
+    person_obj = get_object_or_404(Person, pk=person) if person is not None else None
+    unit_obj = get_object_or_404(Unit, pk=unit) if unit is not None and person_obj is None else None
+    if person_obj is not None and not actor.has_perm("organizations.view_person", person_obj):
+        raise Http404
+    if unit_obj is not None:
+        require_perm(actor, "organizations.view_unit", unit_obj)
+    report = eligibility_for(unit=unit_obj, person=person_obj, award_code=award, year=year)
+    return {
+        "award": report.award_code,
+        "award_name": award_label(report.award_code),
+        "recipient_kind": report.candidate.kind.value,
+        "unit_id": unit_obj.pk if unit_obj is not None else None,
+        "person_id": person_obj.pk if person_obj is not None else None,
+        "year": report.year,
+        "rule_set": report.rule_set,
+        "basis": report.basis,
+        "verdict": report.verdict.value,
+        "checks": [
+            {
+                "rule_id": check.rule_id,
+                "status": check.status.value,
+                "message": check.message,
+                "explanation": check.explanation,
+                "citation": str(check.citation) if check.citation is not None else None,
+                "citation_unconfirmed": bool(check.citation and check.citation.unconfirmed),
+                "evidence": json_safe(check.evidence),
+                "records": records_evidence(check.records),
+            }
+            for check in report.checks
+        ],
+    }

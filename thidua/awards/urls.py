@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from thidua.awards.views import registry
+from thidua.awards.views import eligibility, registry
 
 app_name = "awards"
 
@@ -16,4 +16,5 @@ urlpatterns = [
     path("registry/import/template.<str:fmt>", registry.import_template, name="import_template"),
     path("registry/units/<int:pk>/", registry.unit_profile, name="unit_profile"),
     path("registry/people/<int:pk>/", registry.person_profile, name="person_profile"),
+    path("eligibility/", eligibility.eligibility, name="eligibility"),
 ]
