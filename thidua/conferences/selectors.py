@@ -4,7 +4,6 @@ Every figure a page shows live (who is present, "N of M have voted") is one aggr
 projector and the secretary's console can poll every few seconds during the session without cost.
 """
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +16,6 @@ from thidua.conferences.models import (
     Conference,
     Delegate,
     Poll,
-    PollKind,
     PollStatus,
     VoteChannel,
     VoterRoll,
@@ -32,10 +30,6 @@ def conferences_visible_to(user: Any) -> list[Conference]:
         "-starts_at", "-id"
     )
     return [c for c in rows if user.has_perm("conferences.view_conference", c)]
-
-
-def conferences_of_block_year(block_year: BlockYear) -> QuerySet[Conference]:
-    return block_year.conferences.order_by("starts_at", "id")
 
 
 @dataclass(frozen=True)
@@ -204,23 +198,3 @@ def candidates_from_rotation(block_year: BlockYear) -> list[tuple[Unit, Candidat
     return [(units[proposal.head], CandidateGroup.HEAD)] + [
         (units[pk], CandidateGroup.DEPUTY) for pk in proposal.deputies
     ]
-
-
-def default_poll_for(kind: str) -> dict[str, Any]:
-    """Sensible defaults for a new poll of this kind (the form starts from them)."""
-    if kind == PollKind.ELECTION:
-        return {"min_choices": 0, "seats": None}
-    if kind == PollKind.APPROVAL:
-        return {"min_choices": 0, "seats": None}
-    return {"min_choices": 1, "max_choices": 1, "seats": 1}
-
-
-def elected_units(poll: Poll) -> dict[str, list[int]]:
-    """The stored outcome's elected unit ids per group ("" or head/deputy)."""
-    if not poll.outcome:
-        return {}
-    return {group: list(ids) for group, ids in (poll.outcome.get("elected_by_group") or {}).items()}
-
-
-def polls_needing_attention(conferences: Sequence[Conference]) -> int:
-    return Poll.objects.filter(conference__in=conferences, status=PollStatus.OPEN).count()

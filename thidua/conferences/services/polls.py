@@ -135,22 +135,25 @@ def quorum_of(conference: Conference) -> rules.Threshold:
     return rules.Threshold(conference.quorum_numerator, conference.quorum_denominator, strict=conference.quorum_strict)
 
 
-def poll_spec(poll: Poll, candidates: Sequence[Candidate] | None = None) -> rules.PollSpec:
-    """The pure rules' view of a poll (candidates keyed by their id)."""
+def poll_spec(
+    poll: Poll, candidates: Sequence[Candidate] | None = None, *, by_position: bool = False
+) -> rules.PollSpec:
+    """The pure rules' view of a poll: candidates keyed by their id, or by their place in the list when
+    `by_position` (rows not saved yet, checked before anything is written)."""
     if candidates is None:
         candidates = list(poll.candidates.select_related("unit").order_by("group", "position", "id"))
     return rules.PollSpec(
         kind=rules.PollKind(poll.kind),
         candidates=[
             rules.Candidate(
-                key=c.pk,
+                key=index if by_position else c.pk,
                 name=c.unit.name,
                 group=c.group or None,
                 score=c.score,
                 rank=c.rank,
                 unit=c.unit_id,
             )
-            for c in candidates
+            for index, c in enumerate(candidates)
         ],
         threshold=threshold_of(poll),
         base=rules.Base(poll.base),
@@ -241,18 +244,6 @@ def _candidate_rows(poll: Poll, candidates: Sequence[CandidateInput]) -> list[Ca
     return rows
 
 
-def _validate_spec(poll: Poll, rows: Sequence[Candidate]) -> None:
-    """The rules decide whether limits, seats, groups and candidates fit together."""
-    for row in rows:
-        row.pk = row.pk or -(rows.index(row) + 1)  # temporary keys for the check
-    try:
-        poll_spec(poll, rows)
-    finally:
-        for row in rows:
-            if row.pk is not None and row.pk < 0:
-                row.pk = None
-
-
 @transaction.atomic
 def poll_create(
     *,
@@ -297,7 +288,7 @@ def poll_create(
     )
     poll = Poll(conference=conference, agenda_item=agenda_item, kind=kind, runoff_of=runoff_of, **data)
     rows = _candidate_rows(poll, candidates)
-    _validate_spec(poll, rows)
+    poll_spec(poll, rows, by_position=True)  # the rules decide whether limits, seats and groups fit
     poll.save()
     for row in rows:
         row.poll = poll
@@ -342,7 +333,7 @@ def poll_update(*, actor: Any, poll: Poll, candidates: Sequence[CandidateInput] 
     for name, value in data.items():
         setattr(poll, name, value)
     rows = _candidate_rows(poll, candidates) if candidates is not None else list(poll.candidates.select_related("unit"))
-    _validate_spec(poll, rows)
+    poll_spec(poll, rows, by_position=True)  # the rules decide whether limits, seats and groups fit
     poll.save()
     if candidates is not None:
         poll.candidates.all().delete()
