@@ -1,5 +1,5 @@
-"""Awards models, split by concern: the catalogue with its dated legal parameters, the registry of awards (more to
-come: proposals, decisions)."""
+"""Awards models, split by concern: the catalogue with its dated legal parameters, proposals and their dossiers,
+decisions, and the registry of awards."""
 
 from thidua.awards.models.catalogue import (
     AwardKind,
@@ -15,6 +15,17 @@ from thidua.awards.models.catalogue import (
     RecipientScope,
     ValueType,
 )
+from thidua.awards.models.decisions import Decision, DecisionStatus, Fund
+from thidua.awards.models.proposals import (
+    BatchStatus,
+    DisciplinaryHold,
+    DossierKind,
+    EligibilityOutcome,
+    Proposal,
+    ProposalBatch,
+    ProposalStatus,
+    ProposalStep,
+)
 from thidua.awards.models.registry import Award, AwardSource, ImportBatch
 
 __all__ = [
@@ -25,11 +36,22 @@ __all__ = [
     "AwardSource",
     "AwardType",
     "BaseSalary",
+    "BatchStatus",
     "DatedValue",
     "Decider",
+    "Decision",
+    "DecisionStatus",
+    "DisciplinaryHold",
+    "DossierKind",
+    "EligibilityOutcome",
+    "Fund",
     "HandedOver",
     "ImportBatch",
     "PrizeCoefficient",
+    "Proposal",
+    "ProposalBatch",
+    "ProposalStatus",
+    "ProposalStep",
     "Recipient",
     "RecipientScope",
     "ValueType",

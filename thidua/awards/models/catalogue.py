@@ -101,6 +101,12 @@ class AwardType(TimeStampedModel):
     )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    dossier = models.JSONField(
+        _("dossier papers"),
+        default=list,
+        blank=True,
+        help_text=_("The kinds of papers a proposal's dossier needs (form_01, form_02, block_minutes, tally, …)."),
+    )
     unconfirmed = models.BooleanField(_("unconfirmed"), default=False)
     note = models.TextField(_("note"), blank=True)
     position = models.PositiveSmallIntegerField(_("order"), default=0)

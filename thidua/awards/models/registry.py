@@ -119,6 +119,24 @@ class Award(TimeStampedModel):
         related_name="awards",
         verbose_name=_("import batch"),
     )
+    decision = models.ForeignKey(
+        "awards.Decision",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="awards",
+        verbose_name=_("decision"),
+        help_text=_("The decision issued in Thidua that gave this award."),
+    )
+    proposal = models.OneToOneField(
+        "awards.Proposal",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="award",
+        verbose_name=_("proposal"),
+    )
+    fund = models.CharField(_("paid from"), max_length=16, blank=True)
     note = models.TextField(_("note"), blank=True)
     search_key = models.TextField(editable=False, default="")
     is_demo = models.BooleanField(_("demo data"), default=False)
@@ -163,6 +181,9 @@ class Award(TimeStampedModel):
                 | Q(amount__isnull=True)
                 | Q(recovery_amount__lte=F("amount")),
                 name="award_recovery_within_amount",
+            ),
+            models.CheckConstraint(
+                condition=Q(decision__isnull=True) | Q(source=AwardSource.DECISION), name="award_decision_source"
             ),
             # One achievement earns one award.
             models.UniqueConstraint(
