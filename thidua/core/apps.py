@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "thidua.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from thidua.core import permissions  # noqa: F401  (registers rules)
