@@ -20,6 +20,7 @@ urlpatterns = [
     path("scoring/", include("thidua.scoring.urls")),
     path("conferences/", include("thidua.conferences.urls")),
     path("awards/", include("thidua.awards.urls")),
+    path("public/", include("thidua.portal.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "thidua.scoring",
     "thidua.conferences",
     "thidua.awards",
+    "thidua.portal",
     "thidua.api",
     "thidua.demo",
 ]
@@ -185,6 +186,8 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Thidua"
 # When true, users holding an officer role must enrol TOTP before they can use the application.
 THIDUA_REQUIRE_MFA_FOR_OFFICERS = env_bool("THIDUA_REQUIRE_MFA_FOR_OFFICERS", False)
+# The public address printed under certificates' QR codes (e.g. https://thidua.example.gov.vn); empty: the request's.
+THIDUA_PUBLIC_URL = os.environ.get("THIDUA_PUBLIC_URL", "").strip()
 
 TASKS = {
     "default": {

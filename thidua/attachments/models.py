@@ -27,6 +27,12 @@ class Attachment(models.Model):
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    slot = models.CharField(
+        _("kind"),
+        max_length=32,
+        blank=True,
+        help_text=_("Which of its owner's papers this file is."),
+    )
 
     class Meta:
         verbose_name = _("attachment")

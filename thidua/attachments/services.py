@@ -55,8 +55,14 @@ def _check(upload: UploadedFile, field: str) -> str:
 
 
 @transaction.atomic
-def attachment_add(*, actor: Any, owner: models.Model, upload: UploadedFile, field: str = "file") -> Attachment:
-    """Attach `upload` to `owner`. The caller has checked that `actor` may change `owner`."""
+def attachment_add(
+    *, actor: Any, owner: models.Model, upload: UploadedFile, field: str = "file", slot: str = ""
+) -> Attachment:
+    """Attach `upload` to `owner`. The caller has checked that `actor` may change `owner`.
+
+    `slot` says which of the owner's papers the file is, when the owner has several kinds (a dossier's Form 01,
+    Form 02, minutes …); `field` only names the form field in error messages.
+    """
     name = _check(upload, field)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
@@ -70,6 +76,7 @@ def attachment_add(*, actor: Any, owner: models.Model, upload: UploadedFile, fie
         size=upload.size or 0,
         sha256=digest.hexdigest(),
         uploaded_by=actor if getattr(actor, "pk", None) else None,
+        slot=slot,
     )
     if attachment.file.storage.exists(upload_name := f"attachments/{attachment.sha256[:2]}/{attachment.sha256}"):
         attachment.file.name = upload_name
@@ -80,7 +87,12 @@ def attachment_add(*, actor: Any, owner: models.Model, upload: UploadedFile, fie
         actor=actor,
         action="attachment.add",
         obj=attachment,
-        changes={"owner": f"{owner._meta.label_lower}:{owner.pk}", "name": name, "sha256": attachment.sha256},
+        changes={
+            "owner": f"{owner._meta.label_lower}:{owner.pk}",
+            "name": name,
+            "sha256": attachment.sha256,
+            **({"slot": slot} if slot else {}),
+        },
     )
     return attachment
 

@@ -11,4 +11,8 @@ class AwardsConfig(AppConfig):
     verbose_name = _("Awards")
 
     def ready(self) -> None:
+        from thidua.attachments.registry import register_owner
         from thidua.awards import permissions  # noqa: F401  (registers rules)
+        from thidua.awards.models import Proposal
+
+        register_owner(Proposal, "awards.view_proposal")

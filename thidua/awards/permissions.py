@@ -191,6 +191,6 @@ rules.add_perm("awards.review_department", is_admin | officer_over_proposal_bloc
 rules.add_perm("awards.record_council", is_admin | provincial_officer_of_province)
 rules.add_perm("awards.view_hold", is_admin | officer_anywhere | head_of_subject)
 rules.add_perm("awards.manage_hold", is_admin | officer_over_subject)
-rules.add_perm("awards.view_decision", decision_issued | is_admin | officer_over_decision)
+rules.add_perm("awards.view_decision", (is_authenticated & decision_issued) | is_admin | officer_over_decision)
 rules.add_perm("awards.add_decision", is_admin | officer_over_unit)
 rules.add_perm("awards.manage_decision", is_admin | officer_over_decision)

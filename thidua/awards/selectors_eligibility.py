@@ -7,9 +7,11 @@ module fetches them (issue #5 item 2, wiring):
 - the parameters in force on 31 December of the achievement year (`parameters_on`);
 - the facts the data holds, and only those: for a unit, `led_block` from the closed "leading unit" polls of the
   year-end conferences of its blocks that year, and for the Government flag the number of block leaders in the
-  province when every block of the province has such a result. Everything else (task ratings, initiatives,
-  disciplinary holds, member counts, proposals) is not modelled yet and stays None, so the rules that need it
-  answer UNKNOWN rather than guess.
+  province when every block of the province has such a result and the province's other live Government-flag
+  proposals of the year; for both units and people, `disciplinary_hold` from the DisciplinaryHold table (holds are
+  recorded data, so no hold in force means False) and `proposals`, the recipient's other live proposals.
+  Everything else (task ratings, initiatives, member counts) is not modelled yet and stays None, so the rules that
+  need it answer UNKNOWN rather than guess.
 
 A report costs a fixed number of queries, whatever the length of the history or the number of polls.
 """
@@ -22,11 +24,15 @@ from enum import Enum
 from fractions import Fraction
 from typing import Any
 
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from thidua.awards.eligibility import Candidate, EligibilityReport, RecipientKind, YearFacts, evaluate
+from thidua.awards.eligibility import Candidate, EligibilityReport, ProposalRef, RecipientKind, YearFacts, evaluate
+from thidua.awards.models import DisciplinaryHold, Proposal, Recipient
 from thidua.awards.selectors import award_type_by_code, parameters_on
 from thidua.awards.selectors_registry import history_for
+from thidua.awards.workflow import LIVE_STATUSES
 from thidua.conferences.models import AgendaKind, Poll, PollStatus
 from thidua.core.exceptions import ValidationFailed
 from thidua.organizations.models import BlockYear, Person, Unit
@@ -109,16 +115,80 @@ def block_leaders_in_province(*, unit: Unit, year: int) -> int | None:
     return len(leaders) if decided == block_years else None
 
 
-def unit_facts(*, unit: Unit, year: int, award_code: str) -> YearFacts:
-    """The facts of a unit's year the data holds; the Government-flag count only for that award."""
-    leaders = block_leaders_in_province(unit=unit, year=year) if award_code == GOVERNMENT_FLAG else None
-    return YearFacts(led_block=led_block(unit=unit, year=year), block_leaders_in_province=leaders)
+def hold_in_force(*, unit: Unit | None = None, person: Person | None = None, year: int) -> bool:
+    """Whether a disciplinary hold on the unit (or the person) is in force on 31 December of `year` or today.
+
+    Holds are recorded data: no hold row in force means there is none (False), never "not known". One query.
+    """
+    days = sorted({dt.date(year, 12, 31), timezone.localdate()})
+    covers = Q()
+    for day in days:
+        covers |= Q(started_on__lte=day) & (Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+    subject = Q(person=person) if person is not None else Q(unit=unit)
+    return bool(DisciplinaryHold.objects.filter(subject, covers).exists())
+
+
+def live_proposals(
+    *, unit: Unit | None = None, person: Person | None = None, exclude_proposal: int | None = None
+) -> tuple[ProposalRef, ...]:
+    """The recipient's live proposals (not returned, withdrawn or rejected), but `exclude_proposal`. One query."""
+    if person is not None:
+        qs = Proposal.objects.filter(recipient_kind=Recipient.INDIVIDUAL, person=person)
+    else:
+        qs = Proposal.objects.filter(recipient_kind=Recipient.COLLECTIVE, unit=unit)
+    if exclude_proposal is not None:
+        qs = qs.exclude(pk=exclude_proposal)
+    rows = qs.filter(status__in=LIVE_STATUSES).order_by("year", "pk").values_list("award_type__code", "year", "pk")
+    return tuple(ProposalRef(award_code=code, year=year, reference=pk) for code, year, pk in rows)
+
+
+def government_flag_proposals(*, unit: Unit, year: int) -> int:
+    """Live Government-flag proposals of `year` in the unit's province, other than the unit's own. One query."""
+    return int(
+        Proposal.objects.filter(
+            award_type__code=GOVERNMENT_FLAG,
+            year=year,
+            recipient_kind=Recipient.COLLECTIVE,
+            status__in=LIVE_STATUSES,
+            unit__path__startswith=_province_path(unit),
+        )
+        .exclude(unit=unit)
+        .count()
+    )
+
+
+def unit_facts(*, unit: Unit, year: int, award_code: str, exclude_proposal: int | None = None) -> YearFacts:
+    """The facts of a unit's year the data holds; the Government-flag counts only for that award."""
+    government_flag = award_code == GOVERNMENT_FLAG
+    leaders = block_leaders_in_province(unit=unit, year=year) if government_flag else None
+    return YearFacts(
+        led_block=led_block(unit=unit, year=year),
+        block_leaders_in_province=leaders,
+        government_flag_proposals=government_flag_proposals(unit=unit, year=year) if government_flag else None,
+        disciplinary_hold=hold_in_force(unit=unit, year=year),
+        proposals=live_proposals(unit=unit, exclude_proposal=exclude_proposal),
+    )
+
+
+def person_facts(*, person: Person, year: int, exclude_proposal: int | None = None) -> YearFacts:
+    """The facts of a person's year the data holds: a disciplinary hold, the other live proposals."""
+    return YearFacts(
+        disciplinary_hold=hold_in_force(person=person, year=year),
+        proposals=live_proposals(person=person, exclude_proposal=exclude_proposal),
+    )
 
 
 def eligibility_for(
-    *, unit: Unit | None = None, person: Person | None = None, award_code: str, year: int
+    *,
+    unit: Unit | None = None,
+    person: Person | None = None,
+    award_code: str,
+    year: int,
+    exclude_proposal: int | None = None,
 ) -> EligibilityReport:
     """Evaluate the unit (collective) or the person (individual) for `award_code` for the achievement of `year`.
+
+    `exclude_proposal`: the primary key of the proposal being evaluated, which must not count against itself.
 
     Raises ValidationFailed: "recipient_required" (neither or both given), "unknown_award_type" (not in the
     catalogue), and the engine's RuleViolation codes ("unknown_award", "no_rule_set", …).
@@ -130,7 +200,10 @@ def eligibility_for(
     award_type = award_type_by_code(award_code)
     recipient: Unit | Person = person if person is not None else unit  # type: ignore[assignment]
     kind = RecipientKind.INDIVIDUAL if person is not None else RecipientKind.COLLECTIVE
-    facts = unit_facts(unit=unit, year=year, award_code=award_type.code) if unit is not None else YearFacts()
+    if person is not None:
+        facts = person_facts(person=person, year=year, exclude_proposal=exclude_proposal)
+    else:
+        facts = unit_facts(unit=recipient, year=year, award_code=award_type.code, exclude_proposal=exclude_proposal)  # type: ignore[arg-type]
     return evaluate(
         Candidate(key=recipient.pk, kind=kind, year=year),
         award_type.code,

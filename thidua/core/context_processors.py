@@ -25,6 +25,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         (reverse("organizations:person_list"), _("People"), "people"),
         (reverse("movements:practice_library"), _("Good practices"), "lightbulb"),
         (reverse("awards:search"), _("Awards registry"), "award"),
+        (reverse("awards:decision_list"), _("Decisions"), "file-earmark-text"),
+        (reverse("awards:proposals"), _("Proposals"), "send"),
     ]
     if is_officer_anywhere(user):
         items.append((reverse("audit:event_list"), _("Audit log"), "journal-text"))

@@ -285,7 +285,10 @@ def award_revoke(
     recovery_amount: int | None = None,
 ) -> Award:
     """Revoke an award (Law 06/2022, chapter VII): it stays in the registry with the reason and the money to
-    recover, no longer counts as history and frees its achievement."""
+    recover, no longer counts as history and frees its achievement.
+
+    The prize money is recovered with the award ("tiền thưởng bị thu hồi"): for an award of a decision issued in
+    Thidua, `recovery_amount` defaults to the whole prize money (pass 0 to recover nothing)."""
     require_perm(actor, "awards.revoke_award", award)
     award = Award.objects.select_for_update().select_related("award_type").get(pk=award.pk)
     if award.revoked_on is not None:
@@ -302,6 +305,8 @@ def award_revoke(
     if revoked_on > timezone.localdate():
         raise ValidationFailed(_("The revocation date is in the future."), code="invalid_date", field="revoked_on")
     recovery_amount = _check_amount(recovery_amount, field="recovery_amount")
+    if recovery_amount is None and award.decision_id is not None:
+        recovery_amount = award.amount
     if recovery_amount is not None and award.amount is not None and recovery_amount > award.amount:
         raise ValidationFailed(
             _("The amount to recover cannot exceed the prize money paid (%(amount)s đồng).")

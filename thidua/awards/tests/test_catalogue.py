@@ -104,7 +104,19 @@ def test_base_salary_series_is_continuous_and_unconfirmed_where_unsourced() -> N
 
 def test_unconfirmed_items_are_flagged_with_a_note() -> None:
     flagged = set(AwardParameter.objects.filter(unconfirmed=True).values_list("key", flat=True))
-    assert flagged == {"collective_multiplier", "government_flag_share", "ttldtt_ldtt_share", "cstdcs_quota"}
+    assert flagged == {
+        "collective_multiplier",
+        "government_flag_share",
+        "ttldtt_ldtt_share",
+        "cstdcs_quota",
+        # the workflow's deadlines and the council's majority (migration 0006): Thidua defaults, unconfirmed
+        "deadline_unit_head_days",
+        "deadline_block_head_days",
+        "deadline_department_days",
+        "deadline_council_days",
+        "deadline_decision_days",
+        "council_majority_share",
+    }
     assert all(p.note for p in AwardParameter.objects.filter(unconfirmed=True))
     nd98_forms = PrizeCoefficient.objects.filter(award_type__kind="form", valid_to=dt.date(2025, 6, 30))
     assert nd98_forms.count() == 3
@@ -121,6 +133,12 @@ def test_parameters_on_a_date_are_typed() -> None:
         "bang_khen_tinh_excellent_years": 2,
         "bang_khen_tinh_initiatives": 2,
         "collective_multiplier": Decimal(2),
+        "council_majority_share": Decimal("0.5"),
+        "deadline_block_head_days": 5,
+        "deadline_council_days": 25,
+        "deadline_decision_days": 10,
+        "deadline_department_days": 10,
+        "deadline_unit_head_days": 5,
         "cstd_tinh_consecutive": 3,
         "cstd_toan_quoc_consecutive": 2,
         "cstdcs_quota": None,

@@ -87,3 +87,13 @@ def test_a_page_of_results_is_one_query(awards: dict[str, Any]) -> None:
 
 def test_newest_first(awards: dict[str, Any]) -> None:
     assert [a.year for a in award_search()] == [2023, 2023, 2023, 2022]
+
+
+def test_sqlite_search_triggers_survive_the_migrations() -> None:
+    """Rebuilding awards_award on SQLite drops its FTS triggers; the last migrations must restore them."""
+    if connection.vendor != "sqlite":
+        pytest.skip("FTS5 triggers exist on SQLite only")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'awards_award'")
+        names = {row[0] for row in cursor.fetchall()}
+    assert names >= {"awards_award_fts_ai", "awards_award_fts_ad", "awards_award_fts_au"}

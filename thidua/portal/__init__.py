@@ -1,0 +1,1 @@
+"""The public portal: published decisions, honoured units and people, and certificate verification, with no login."""
