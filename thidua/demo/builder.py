@@ -801,6 +801,7 @@ def build_demo(*, log: Callable[[str], None] | None = None, year_work: bool = Tr
 def _year_work(actor: User, year_2024: BlockYear, year_2025: BlockYear, report: BuildReport) -> None:
     """The year's work of the demo block: each app builds its own part (idempotently) through its services."""
     from thidua.awards.demo import build_awards_demo
+    from thidua.awards.demo_proposals import build_proposals_demo
     from thidua.conferences.demo import build_conference_demo
     from thidua.emulation.demo import build_emulation_demo
     from thidua.emulation.models import Covenant
@@ -825,6 +826,10 @@ def _year_work(actor: User, year_2024: BlockYear, year_2025: BlockYear, report: 
         report.add(what, count)
     # Past awards of the members and staff, for the registry and the eligibility of this year's proposals.
     for what, count in build_awards_demo(block_year=year_2025, actor=actor).counts.items():
+        report.add(what, count)
+    # This year's proposals in every state of the workflow, and a decision of the Department of Home Affairs.
+    department = Unit.objects.get(code="SNV")
+    for what, count in build_proposals_demo(block_year=year_2025, actor=actor, owner=department).counts.items():
         report.add(what, count)
 
 

@@ -185,3 +185,20 @@ def test_search_ignores_tone_marks() -> None:
     assert "Trung tâm Khuyến nông" in {u.name for u in unit_list(query="khuyen nong")}
     admin = User.objects.get(username="admin")
     assert person_list_visible_to(user=admin, query="nguyen").count() > 50
+
+
+def test_proposals_wait_for_every_role_and_a_decision_is_issued() -> None:
+    """Every step of the awards workflow has demo work waiting, and the issued decision made paid awards."""
+    from thidua.awards.models import Award, Decision, DisciplinaryHold, Proposal
+
+    by = _block_year(MAIN_BLOCK_CODE, 2025)
+    statuses = sorted(Proposal.objects.filter(block_year=by, is_demo=True).values_list("status", flat=True))
+    assert statuses == sorted(["decided"] * 3 + ["accepted", "at_department", "unit_approved", "draft"])
+    decision = Decision.objects.get(is_demo=True)
+    assert decision.status == "issued"
+    awards = Award.objects.filter(decision=decision)
+    assert awards.count() == 3
+    # Tập thể lao động tiên tiến: 0.8 × 2,340,000 = 1,872,000 → 1,880,000 đ (domain.md §3.3).
+    assert set(awards.values_list("amount", flat=True)) == {1_880_000}
+    assert DisciplinaryHold.objects.filter(ended_on__isnull=True).count() == 1
+    assert Proposal.objects.get(block_year=by, status="draft").unit.code == "SNNMT-TTKN"
