@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from thidua.awards import registry_io
 from thidua.awards import selectors_registry as registry
+from thidua.awards.certificates import certificate_available
 from thidua.awards.models import Recipient
 from thidua.awards.services.registry import ImportRejected, award_import, award_record, award_revoke
 from thidua.awards.views.forms import AwardImportForm, AwardRecordForm, AwardRevokeForm, RegistrySearchForm
@@ -76,7 +77,11 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     award = get_object_or_404(registry.awards_joined(), pk=pk)
     web.require(request, "awards.view_award", award)
-    context = {"award": award, "can_revoke": not award.revoked and request.user.has_perm("awards.revoke_award", award)}
+    context = {
+        "award": award,
+        "can_revoke": not award.revoked and request.user.has_perm("awards.revoke_award", award),
+        "has_certificate": certificate_available(award),
+    }
     return render(request, "awards/registry/detail.html", context)
 
 
