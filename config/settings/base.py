@@ -29,6 +29,9 @@ def env_list(name: str, default: str) -> list[str]:
 DEBUG = env_bool("DEBUG", False)
 # The fallback key is only for local demo use; deployment.md requires SECRET_KEY in production.
 SECRET_KEY = os.environ.get("SECRET_KEY", "thidua-local-insecure-key-change-me-in-production-0123456789")
+# Earlier keys, comma-separated, still accepted when checking signatures: after rotating SECRET_KEY, the QR codes of
+# certificates already printed keep verifying while the old key is listed here.
+SECRET_KEY_FALLBACKS = [key for key in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if key.strip()]
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
