@@ -12,9 +12,11 @@ from thidua.accounts.api import router as accounts_router
 from thidua.api.auth import default_auth
 from thidua.api.errors import install_error_handlers
 from thidua.awards.api import router as awards_router
+from thidua.awards.api_catalogue import router as catalogue_router
 from thidua.awards.api_decisions import router as decisions_router
 from thidua.awards.api_proposals import router as proposals_router
 from thidua.conferences.api import router as conferences_router
+from thidua.core.api_calendar import router as calendar_router
 from thidua.emulation.api import router as emulation_router
 from thidua.movements.api import router as movements_router
 from thidua.organizations.api import router as organizations_router
@@ -40,8 +42,10 @@ api.add_router("", movements_router)
 api.add_router("", scoring_router)
 api.add_router("", conferences_router)
 api.add_router("", awards_router)
+api.add_router("", catalogue_router)
 api.add_router("", decisions_router)
 api.add_router("", proposals_router)
 api.add_router("", portal_router)
+api.add_router("", calendar_router)
 
 __all__ = ["api"]
