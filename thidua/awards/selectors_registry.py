@@ -3,7 +3,7 @@ history records the eligibility engine takes.
 
 The registry is public data for every signed-in user (names, titles, years, decisions), so these reads do not filter
 by role. Search follows thidua.organizations.search: `search_key` is folded by vi_fold, SQLite answers from an FTS5
-table (prefix match per word, migration 0004), PostgreSQL from a trigram GIN index ranked by similarity. Every
+table (prefix match per word, migration 0004), PostgreSQL from a trigram GIN index (newest first on both). Every
 queryset joins the award type, the unit, the person and the batch, so a page of results costs one query.
 """
 
@@ -11,14 +11,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
 from thidua.awards.eligibility import AwardRecord
 from thidua.awards.models import Award, ImportBatch, Recipient
-from thidua.core.vi_text import search_tokens, vi_fold
+from thidua.core.vi_text import search_tokens
 from thidua.organizations.models import Person, Unit
 
 FTS_TABLE = "awards_award_fts"
@@ -26,20 +25,22 @@ ORDERING = ["-year", "award_type__position", "recipient_name", "id"]
 
 
 def _search(queryset: QuerySet[Award], query: str | None) -> QuerySet[Award]:
-    """Rows whose search_key holds every word of `query` (as a prefix on SQLite), best matches first on PostgreSQL."""
+    """Rows whose search_key holds every word of `query` (as a prefix on SQLite, a substring elsewhere), in the
+    queryset's order (the registry's: newest first) on every database.
+
+    PostgreSQL used to rank by trigram word similarity: that computes the similarity of every matching row before the
+    first page (about 50 µs a row, seconds for a common word over 2 million awards, bench/awards_registry.py), and
+    every row already holds every word, so the ranking added little.
+    """
     tokens = search_tokens(query)
     if not tokens:
         return queryset
-    if connection.vendor == "postgresql":
-        for token in tokens:
-            queryset = queryset.filter(search_key__contains=token)
-        ranked = queryset.annotate(_rank=TrigramWordSimilarity(vi_fold(query), "search_key"))
-        return ranked.order_by("-_rank", *ORDERING)
     if connection.vendor == "sqlite":
         match = " ".join(f'"{token}"*' for token in tokens)
         # The MATCH string is a bound parameter and the tokens are \w+ only; the table name is ours.
         ids = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])  # noqa: S608, S611
         return queryset.filter(pk__in=ids)
+    # PostgreSQL: every token as a substring, answered by the trigram GIN index (migration 0004); other databases scan.
     for token in tokens:
         queryset = queryset.filter(search_key__contains=token)
     return queryset
@@ -62,8 +63,7 @@ def award_search(
     """Awards matching `query` (name, unit, title, year or decision number, without tone marks) and the filters.
 
     `award_type` is a catalogue code; `unit` keeps the awards of that unit and of the units under it (collective
-    awards and its staff's individual awards); `batch` the awards of one import. Newest first (best matches first
-    on PostgreSQL).
+    awards and its staff's individual awards); `batch` the awards of one import. Newest first.
     """
     qs = awards_joined().order_by(*ORDERING)
     if award_type:
