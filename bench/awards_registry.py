@@ -678,12 +678,12 @@ def make_queries(gen: Generator, count: int, seed: int) -> list[tuple[str, str]]
 
 
 def selector_page(query: str) -> tuple[int, int]:
-    """What the registry page does: the count it shows and the first page of rows (with their joins)."""
-    from django.core.paginator import Paginator
+    """What the registry page does: the count it shows (capped, as the page's) and the first page of rows (with their
+    joins)."""
+    from thidua.awards.selectors_registry import SEARCH_COUNT_CAP, award_search
+    from thidua.core.web import CappedPaginator
 
-    from thidua.awards.selectors_registry import award_search
-
-    page = Paginator(award_search(query=query), PAGE_SIZE).get_page(1)
+    page = CappedPaginator(award_search(query=query), PAGE_SIZE, count_cap=SEARCH_COUNT_CAP).get_page(1)
     rows = list(page.object_list)
     for award in rows:  # what the row template reads
         _ = (award.award_type.name, award.unit, award.person, award.batch)

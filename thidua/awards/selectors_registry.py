@@ -13,7 +13,6 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import QuerySet
-from django.db.models.expressions import RawSQL
 
 from thidua.awards.eligibility import AwardRecord
 from thidua.awards.models import Award, ImportBatch, Recipient
@@ -22,28 +21,60 @@ from thidua.organizations.models import Person, Unit
 
 FTS_TABLE = "awards_award_fts"
 ORDERING = ["-year", "award_type__position", "recipient_name", "id"]
+# Search results: newest year first, then the latest recorded. The index award_year_id serves it, so a page of a
+# common word stops after 25 matches instead of sorting all of them (bench/awards_registry.py).
+SEARCH_ORDERING = ["-year", "-id"]
+# The search page counts no further than this (web.CappedPaginator).
+SEARCH_COUNT_CAP = 1000
+FIRST_YEAR = 1945
+LAST_YEAR = 2200
+
+
+def _year_token(query: str, tokens: list[str]) -> int | None:
+    """A query that is a year alone ("2023") or a year with words ("hai lang 2023") filters on the year column, which
+    is indexed; a token with a slash nearby ("2023/qd") is part of a decision number and stays text."""
+    if "/" in query:
+        return None
+    years = [t for t in tokens if len(t) == 4 and t.isdigit() and FIRST_YEAR <= int(t) <= LAST_YEAR]
+    return int(years[0]) if len(years) == 1 else None
 
 
 def _search(queryset: QuerySet[Award], query: str | None) -> QuerySet[Award]:
-    """Rows whose search_key holds every word of `query` (as a prefix on SQLite, a substring elsewhere), in the
-    queryset's order (the registry's: newest first) on every database.
+    """Rows whose search_key holds every word of `query` (as a prefix on SQLite, a substring elsewhere).
+
+    Without words the queryset keeps its order (SEARCH_ORDERING: newest year first). With words, the latest recorded
+    come first (`-id`): that order is the one the text index can hand over as it reads, so a page of a common word
+    ("chien si", 1.4 million matches in bench/awards_registry.py) stops after 25 rows instead of sorting every match.
+    A year in the query filters the indexed year column instead (`_year_token`).
 
     PostgreSQL used to rank by trigram word similarity: that computes the similarity of every matching row before the
-    first page (about 50 µs a row, seconds for a common word over 2 million awards, bench/awards_registry.py), and
-    every row already holds every word, so the ranking added little.
+    first page (about 50 µs a row), and every row already holds every word, so the ranking added little.
     """
     tokens = search_tokens(query)
     if not tokens:
         return queryset
+    year = _year_token(query or "", tokens)
+    if year is not None:
+        queryset = queryset.filter(year=year)
+        tokens = [t for t in tokens if t != str(year)]
+        if not tokens:
+            return queryset
     if connection.vendor == "sqlite":
         match = " ".join(f'"{token}"*' for token in tokens)
-        # The MATCH string is a bound parameter and the tokens are \w+ only; the table name is ours.
-        ids = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])  # noqa: S608, S611
-        return queryset.filter(pk__in=ids)
-    # PostgreSQL: every token as a substring, answered by the trigram GIN index (migration 0004); other databases scan.
+        # A join with the FTS5 table (not `id IN (…)`, which SQLite materialises whole): FTS5 streams its matches in
+        # rowid order, newest first here, and the LIMIT of a page or of the capped count stops it early. The MATCH
+        # string is a bound parameter (tokens are \w+ only); the table and column names are ours.
+        return queryset.extra(  # noqa: S610
+            tables=[FTS_TABLE],
+            where=[f"{FTS_TABLE}.rowid = awards_award.id", f"{FTS_TABLE} MATCH %s"],
+            params=[match],
+            order_by=[f"-{FTS_TABLE}.rowid"],
+        )
+    # PostgreSQL: every token as a substring, answered by the trigram GIN index (migration 0004), or while reading the
+    # primary key backwards when the words are common; other databases scan.
     for token in tokens:
         queryset = queryset.filter(search_key__contains=token)
-    return queryset
+    return queryset.order_by("-id")
 
 
 def awards_joined() -> QuerySet[Award]:
@@ -63,9 +94,10 @@ def award_search(
     """Awards matching `query` (name, unit, title, year or decision number, without tone marks) and the filters.
 
     `award_type` is a catalogue code; `unit` keeps the awards of that unit and of the units under it (collective
-    awards and its staff's individual awards); `batch` the awards of one import. Newest first.
+    awards and its staff's individual awards); `batch` the awards of one import. Newest first
+    (SEARCH_ORDERING). A year in `query` filters the year column.
     """
-    qs = awards_joined().order_by(*ORDERING)
+    qs = awards_joined().order_by(*SEARCH_ORDERING)
     if award_type:
         qs = qs.filter(award_type__code=award_type)
     if year is not None:

@@ -15,6 +15,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.functional import cached_property
 
 from thidua.core import exceptions as domain
 
@@ -65,7 +66,35 @@ def require(request: HttpRequest, perm: str, obj: Any = None) -> None:
         raise PermissionDenied
 
 
-def paginate(request: HttpRequest, queryset: QuerySet[Any], per_page: int = PAGE_SIZE) -> Page[Any]:
+class CappedPaginator(Paginator):
+    """A paginator that counts at most `count_cap` + 1 rows: an exact count of a search over millions of rows visits
+    every match (bench/awards_registry.py), while "more than 1,000" is all a reader needs. `capped` says whether the
+    count stopped at the cap; pages beyond it are not offered."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count_cap: int = 1000, **kwargs: Any) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        self.count_cap = count_cap
+
+    @cached_property
+    def _bounded_count(self) -> int:
+        rows: QuerySet[Any] = self.object_list  # type: ignore[assignment]
+        return len(rows.order_by().values_list("pk", flat=True)[: self.count_cap + 1])
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._bounded_count, self.count_cap)
+
+    @property
+    def capped(self) -> bool:
+        return self._bounded_count > self.count_cap
+
+
+def paginate(
+    request: HttpRequest, queryset: QuerySet[Any], per_page: int = PAGE_SIZE, *, count_cap: int | None = None
+) -> Page[Any]:
+    """The requested page; with `count_cap`, a CappedPaginator that counts no further than the cap."""
+    if count_cap is not None:
+        return CappedPaginator(queryset, per_page, count_cap=count_cap).get_page(request.GET.get("page"))
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 

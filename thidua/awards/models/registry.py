@@ -149,6 +149,7 @@ class Award(TimeStampedModel):
             models.Index(fields=["unit", "year"], name="award_unit_year"),
             models.Index(fields=["person", "year"], name="award_person_year"),
             models.Index(fields=["year", "award_type"], name="award_year_type"),
+            models.Index(fields=["year", "id"], name="award_year_id"),
             models.Index(fields=["decision_number"], name="award_decision_number"),
         ]
         constraints = [

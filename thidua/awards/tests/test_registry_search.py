@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from thidua.awards.selectors_registry import award_search
+from thidua.awards.selectors_registry import _year_token, award_search
 from thidua.awards.services.registry import award_record, award_revoke
 from thidua.tests_support.factories import system_actor
 
@@ -97,3 +97,37 @@ def test_sqlite_search_triggers_survive_the_migrations() -> None:
         cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'awards_award'")
         names = {row[0] for row in cursor.fetchall()}
     assert names >= {"awards_award_fts_ai", "awards_award_fts_ad", "awards_award_fts_au"}
+
+
+def test_a_year_with_words_filters_the_year_and_a_decision_number_stays_text(awards: dict[str, Any]) -> None:
+    assert names(award_search(query="nguyen van duc 2022")) == {"Nguyễn Văn Đức"}
+    assert names(award_search(query="nguyen van duc 2023")) == set()
+    # "trung tam" also finds people by their centre; 2023 leaves out Nguyễn Văn Đức's 2022 award.
+    assert names(award_search(query="trung tam 2023")) == {
+        "Trung tâm Lưu trữ lịch sử",
+        "Trung tâm Đào tạo Đức Thọ",
+        "Trần Thị Hà",
+    }
+    # With a slash the number belongs to a decision number: it is not read as a year.
+    assert _year_token("2022/qd", ["2022", "qd"]) is None
+    assert _year_token("hai lang 2022", ["hai", "lang", "2022"]) == 2022
+    assert _year_token("2022 2023", ["2022", "2023"]) is None
+    assert _year_token("1234", ["1234"]) is None
+
+
+def test_with_words_the_latest_recorded_come_first(awards: dict[str, Any]) -> None:
+    rows = list(award_search(query="trung tam"))
+    assert [award.pk for award in rows] == sorted((award.pk for award in rows), reverse=True)
+    assert len(rows) == 4
+
+
+def test_the_search_page_counts_up_to_the_cap(client: Any, tree: dict[str, Any], awards: dict[str, Any]) -> None:
+    from thidua.accounts.roles import Role
+    from thidua.tests_support.factories import UserFactory, grant
+
+    user: Any = UserFactory()
+    grant(user, Role.VIEWER)
+    client.force_login(user)
+    html = client.get("/awards/registry/", {"q": "trung tam"}).content.decode()
+    assert 'data-count="4"' in html
+    assert "data-capped" not in html

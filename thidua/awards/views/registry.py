@@ -42,7 +42,7 @@ def search(request: HttpRequest) -> HttpResponse:
     """The registry with a live, tone-insensitive search; htmx requests get only the result rows."""
     web.require(request, "awards.view_award")
     form, filters = _search_context(request)
-    page = web.paginate(request, registry.award_search(**filters))
+    page = web.paginate(request, registry.award_search(**filters), count_cap=registry.SEARCH_COUNT_CAP)
     context = {
         "filters": form,
         "page_obj": page,
