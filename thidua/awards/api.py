@@ -15,7 +15,10 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, File, Router, Schema, Status, UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
-from thidua.api.errors import ERROR_RESPONSES, ErrorOut, InvalidReference
+from thidua.api.common import WRITE_RESPONSES
+from thidua.api.common import actor_of as _actor
+from thidua.api.common import ref as _ref
+from thidua.api.errors import ERROR_RESPONSES
 from thidua.awards import selectors
 from thidua.awards import selectors_registry as registry
 from thidua.awards.eligibility import award_label
@@ -26,22 +29,6 @@ from thidua.core.permissions import require_perm
 from thidua.organizations.models import Person, Unit
 
 router = Router()
-
-WRITE_RESPONSES: dict[int, Any] = {**ERROR_RESPONSES, 409: ErrorOut, 413: ErrorOut}
-
-
-def _actor(request: HttpRequest) -> Any:
-    return request.auth  # type: ignore[attr-defined]
-
-
-def _ref(model: type[Any], pk: int | None, *, field: str) -> Any:
-    if pk is None:
-        return None
-    obj = model.objects.filter(pk=pk).first()
-    if obj is None:
-        raise InvalidReference(field=field)
-    return obj
-
 
 # ---------------------------------------------------------------- catalogue
 

@@ -18,7 +18,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
-from thidua.api.errors import ERROR_RESPONSES, ErrorOut
+from thidua.api.common import WRITE_RESPONSES
+from thidua.api.common import actor_of as _actor
 from thidua.awards import selectors
 from thidua.awards.api import AwardTypeOut
 from thidua.awards.models import AwardParameter, AwardType, BaseSalary, PrizeCoefficient
@@ -34,12 +35,6 @@ from thidua.awards.services.catalogue import (
 from thidua.core.permissions import require_perm
 
 router = Router(tags=["catalogue"])
-
-WRITE_RESPONSES: dict[int, Any] = {**ERROR_RESPONSES, 409: ErrorOut}
-
-
-def _actor(request: HttpRequest) -> Any:
-    return request.auth  # type: ignore[attr-defined]
 
 
 class _Patch(Schema):

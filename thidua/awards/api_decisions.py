@@ -17,7 +17,9 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from thidua.api.errors import ERROR_RESPONSES, ErrorOut, InvalidReference
+from thidua.api.common import WRITE_RESPONSES
+from thidua.api.common import actor_of as _actor
+from thidua.api.errors import ERROR_RESPONSES, InvalidReference
 from thidua.awards import selectors_decisions as selectors
 from thidua.awards.models import Decider, Decision, DecisionStatus, Fund, Proposal
 from thidua.awards.selectors_proposals import proposals_visible_to
@@ -33,12 +35,6 @@ from thidua.core.permissions import require_perm
 from thidua.organizations.models import Unit
 
 router = Router(tags=["decisions"])
-
-WRITE_RESPONSES: dict[int, Any] = {**ERROR_RESPONSES, 409: ErrorOut}
-
-
-def _actor(request: HttpRequest) -> Any:
-    return request.auth  # type: ignore[attr-defined]
 
 
 def _fields(payload: Schema, *, exclude_unset: bool = False) -> dict[str, Any]:

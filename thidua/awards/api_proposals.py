@@ -15,7 +15,10 @@ from django.utils import timezone
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
-from thidua.api.errors import ERROR_RESPONSES, ErrorOut, InvalidReference
+from thidua.api.common import WRITE_RESPONSES
+from thidua.api.common import actor_of as _actor
+from thidua.api.common import ref as _ref
+from thidua.api.errors import ERROR_RESPONSES
 from thidua.awards import selectors_proposals as sp
 from thidua.awards.models import DisciplinaryHold, Proposal, ProposalBatch, ProposalStatus
 from thidua.awards.services import holds as hold_services
@@ -23,21 +26,6 @@ from thidua.awards.services import proposals as services
 from thidua.organizations.models import BlockYear, Person, Unit
 
 router = Router(tags=["proposals"])
-
-WRITE_RESPONSES: dict[int, Any] = {**ERROR_RESPONSES, 409: ErrorOut, 413: ErrorOut}
-
-
-def _actor(request: HttpRequest) -> Any:
-    return request.auth  # type: ignore[attr-defined]
-
-
-def _ref(model: type[Any], pk: int | None, *, field: str) -> Any:
-    if pk is None:
-        return None
-    obj = model.objects.filter(pk=pk).first()
-    if obj is None:
-        raise InvalidReference(field=field)
-    return obj
 
 
 def _proposal(request: HttpRequest, pk: int) -> Proposal:

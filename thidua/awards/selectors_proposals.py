@@ -43,7 +43,7 @@ from thidua.awards.models import (
 from thidua.awards.selectors_eligibility import led_block
 from thidua.awards.workflow import Action
 from thidua.conferences.models import Conference, ConferenceStatus
-from thidua.organizations.models import BlockYear, Person, Unit
+from thidua.organizations.models import BlockYear, Person, PersonMembership, Unit, UnitStatus
 
 BLOCK_PAPERS = frozenset({DossierKind.BLOCK_MINUTES, DossierKind.TALLY})
 RECENT_YEARS = 5
@@ -440,3 +440,31 @@ def prefill_report(unit: Unit, person: Person | None, year: int, block_year: Blo
                     decision += " " + _("of %(date)s") % {"date": date_format(award.decision_date, "SHORT_DATE_FORMAT")}
             lines.append(f"- {award.year}: {award.award_type.name}{decision}")
     return "\n".join(lines)
+
+
+def proposable_units(user: Any) -> QuerySet[Unit]:
+    """Active units `user` may propose for (awards.add_proposal: admin, officers over the unit, its head or clerk)."""
+    qs = Unit.objects.filter(status=UnitStatus.ACTIVE).order_by("path")
+    if user_is_admin(user):
+        return qs
+    cond = Q(pk__in=[g.unit_id for g in grants_of(user) if g.role in (Role.UNIT_HEAD, Role.UNIT_CLERK) and g.unit_id])
+    for path in officer_unit_paths(user):
+        cond |= Q(path__startswith=path)
+    return qs.filter(cond)
+
+
+def hold_units(user: Any) -> QuerySet[Unit]:
+    """Active units `user` may place a hold on (awards.manage_hold: admin, officers over the unit)."""
+    qs = Unit.objects.filter(status=UnitStatus.ACTIVE).order_by("path")
+    if user_is_admin(user):
+        return qs
+    cond = Q(pk__in=[])
+    for path in officer_unit_paths(user):
+        cond |= Q(path__startswith=path)
+    return qs.filter(cond)
+
+
+def current_staff(unit_ids: QuerySet[Unit] | list[int]) -> QuerySet[Person]:
+    """People working now in one of the units, by name."""
+    memberships = PersonMembership.objects.filter(unit__in=unit_ids, end_date__isnull=True)
+    return Person.objects.filter(pk__in=memberships.values("person_id")).order_by("full_name", "pk")

@@ -26,8 +26,7 @@ ORDERING = ["-year", "award_type__position", "recipient_name", "id"]
 SEARCH_ORDERING = ["-year", "-id"]
 # The search page counts no further than this (web.CappedPaginator).
 SEARCH_COUNT_CAP = 1000
-FIRST_YEAR = 1945
-LAST_YEAR = 2200
+FIRST_YEAR, LAST_YEAR = 1945, 2200  # the range of Award.year (award_year_range)
 
 
 def _year_token(query: str, tokens: list[str]) -> int | None:

@@ -7,25 +7,20 @@ the client as JSON with their stable codes. Any signed-in user may read a year's
 """
 
 import datetime as dt
-from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
-from thidua.api.errors import ERROR_RESPONSES, ErrorOut
+from thidua.api.common import WRITE_RESPONSES
+from thidua.api.common import actor_of as _actor
+from thidua.api.errors import ERROR_RESPONSES
 from thidua.core.calendar import calendar_days
 from thidua.core.models import CalendarDay
 from thidua.core.permissions import require_perm
 from thidua.core.services_calendar import calendar_day_remove, calendar_day_set
 
 router = Router(tags=["calendar"])
-
-WRITE_RESPONSES: dict[int, Any] = {**ERROR_RESPONSES, 409: ErrorOut}
-
-
-def _actor(request: HttpRequest) -> Any:
-    return request.auth  # type: ignore[attr-defined]
 
 
 class CalendarDayOut(Schema):

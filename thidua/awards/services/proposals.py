@@ -54,7 +54,7 @@ from thidua.awards.models import (
 )
 from thidua.awards.selectors import parameter_on
 from thidua.awards.selectors_eligibility import eligibility_for, json_safe
-from thidua.awards.services.registry import _duplicate_error, _existing, _resolve_award_type
+from thidua.awards.services.registry import _check_year, _duplicate_error, _existing, _resolve_award_type
 from thidua.awards.workflow import Action
 from thidua.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
 from thidua.core.permissions import require_perm
@@ -63,7 +63,6 @@ from thidua.organizations.models import BlockMembership, BlockYear, Person, Pers
 from thidua.organizations.services._common import clean_text, snapshot
 
 S = ProposalStatus
-FIRST_YEAR = 1945
 SUMMARY_MAX = 5000
 REPORT_MAX = 50000
 REASON_MAX = 2000
@@ -335,17 +334,6 @@ def _check_duplicates(
         raise _duplicate_error(award_type, name, year)
 
 
-def _check_year(value: Any, today: dt.date) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not FIRST_YEAR <= value <= today.year:
-        raise ValidationFailed(
-            _("The achievement year must be a year from %(first)d to %(last)d.")
-            % {"first": FIRST_YEAR, "last": today.year},
-            code="invalid_year",
-            field="year",
-        )
-    return value
-
-
 def _check_date(value: Any, *, field: str) -> dt.date:
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
         raise ValidationFailed(_("Enter a valid date."), code="invalid_date", field=field)
@@ -428,7 +416,7 @@ def proposal_create(
             field="person",
         )
     today = _today()
-    year = _check_year(year, today)
+    year = _check_year(year, today=today)
     block_year = _block_year_of(unit, year, block_year)
     summary = clean_text(achievement_summary, field="achievement_summary", max_length=SUMMARY_MAX)
     name = person.full_name if person is not None else unit.name
@@ -676,7 +664,8 @@ def proposal_return(*, actor: Any, proposal: Proposal, reason: str) -> Proposal:
 
 @transaction.atomic
 def proposal_withdraw(*, actor: Any, proposal: Proposal, reason: str = "") -> Proposal:
-    """The unit withdraws its proposal (any status but decided, rejected, withdrawn); it leaves an open batch."""
+    """The unit withdraws its proposal (any status but decided, rejected, withdrawn); it leaves an open batch, and
+    the draft decision it was added to (an accepted proposal only ever sits in a draft: issuing decides it)."""
     seen = proposal.status
     _move_or_refuse(actor, proposal, Action.WITHDRAW)
     proposal = _lock(proposal)
@@ -684,6 +673,7 @@ def proposal_withdraw(*, actor: Any, proposal: Proposal, reason: str = "") -> Pr
     reason = clean_text(reason, field="reason", max_length=REASON_MAX)
     before = snapshot(proposal, PROPOSAL_FIELDS)
     _leave_open_batch(proposal)
+    proposal.decision = None
     proposal.status = S.WITHDRAWN
     proposal.due_on = None
     return _save_moved(

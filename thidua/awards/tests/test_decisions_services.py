@@ -483,3 +483,14 @@ def test_revoking_a_manual_award_recovers_nothing_by_default(tree: dict[str, Any
     award_revoke(actor=officer, award=award, revoked_on=DATE, reason="Khai man")
     award.refresh_from_db()
     assert award.recovery_amount is None
+
+
+def test_withdrawing_an_accepted_proposal_leaves_its_draft_decision(tree: dict[str, Any], officer: Any) -> None:
+    from thidua.awards.services.proposals import proposal_withdraw
+
+    decision, proposals = filled(tree, officer)
+    proposal_withdraw(actor=officer, proposal=proposals[1], reason="Đơn vị rút đề nghị.")
+    withdrawn = Proposal.objects.get(pk=proposals[1].pk)
+    assert (withdrawn.status, withdrawn.decision_id) == (ProposalStatus.WITHDRAWN, None)
+    decision_issue(actor=officer, decision=decision, number="15/QĐ-SNV", signed_on=DATE)
+    assert Award.objects.filter(decision=decision).count() == 2

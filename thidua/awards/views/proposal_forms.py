@@ -10,45 +10,16 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from thidua.accounts.predicates import grants_of, officer_unit_paths, user_is_admin
-from thidua.accounts.roles import Role
 from thidua.awards.models import AwardType, DossierKind, ProposalStatus, Recipient
 from thidua.awards.selectors import award_types
+from thidua.awards.selectors_proposals import current_staff, hold_units, proposable_units
 from thidua.awards.views.forms import DateInput
-from thidua.organizations.models import BlockYear, Person, PersonMembership, Unit, UnitStatus
+from thidua.organizations.models import BlockYear, Person, Unit
 
 OVERDUE_CHOICES = [("", _("All")), ("1", _("Overdue only"))]
-
-
-def proposable_units(user: Any) -> QuerySet[Unit]:
-    """Active units `user` may propose for (awards.add_proposal: admin, officers over the unit, its head or clerk)."""
-    qs = Unit.objects.filter(status=UnitStatus.ACTIVE).order_by("path")
-    if user_is_admin(user):
-        return qs
-    cond = Q(pk__in=[g.unit_id for g in grants_of(user) if g.role in (Role.UNIT_HEAD, Role.UNIT_CLERK) and g.unit_id])
-    for path in officer_unit_paths(user):
-        cond |= Q(path__startswith=path)
-    return qs.filter(cond)
-
-
-def hold_units(user: Any) -> QuerySet[Unit]:
-    """Active units `user` may place a hold on (awards.manage_hold: admin, officers over the unit)."""
-    qs = Unit.objects.filter(status=UnitStatus.ACTIVE).order_by("path")
-    if user_is_admin(user):
-        return qs
-    cond = Q(pk__in=[])
-    for path in officer_unit_paths(user):
-        cond |= Q(path__startswith=path)
-    return qs.filter(cond)
-
-
-def current_staff(unit_ids: QuerySet[Unit] | list[int]) -> QuerySet[Person]:
-    """People working now in one of the units, by name."""
-    memberships = PersonMembership.objects.filter(unit__in=unit_ids, end_date__isnull=True)
-    return Person.objects.filter(pk__in=memberships.values("person_id")).order_by("full_name", "pk")
 
 
 class UnitField(forms.ModelChoiceField):

@@ -51,9 +51,8 @@ from thidua.awards.views.proposal_forms import (
 from thidua.awards.workflow import HOLDER
 from thidua.core import exceptions as domain
 from thidua.core import web
-from thidua.core.models import CalendarDay, CalendarDayKind
+from thidua.core.calendar import working_days_late_map
 from thidua.core.vi_text import vi_fold
-from thidua.core.workdays import working_days_between
 from thidua.organizations.models import BlockYear
 from thidua.organizations.selectors import block_years_for_user
 
@@ -195,24 +194,11 @@ def report_context(data: Mapping[str, Any] | None) -> dict[str, Any]:
     }
 
 
-def _late_days(due_dates: Iterable[dt.date], today: dt.date) -> dict[dt.date, int]:
-    """Working days late for each overdue date, from one read of the calendar (no query per row)."""
-    overdue = sorted({day for day in due_dates if day < today})
-    if not overdue:
-        return {}
-    holidays: set[dt.date] = set()
-    weekends: set[dt.date] = set()
-    rows = CalendarDay.objects.filter(date__gte=overdue[0], date__lte=today).values_list("date", "kind")
-    for day, kind in rows:
-        (holidays if kind == CalendarDayKind.HOLIDAY else weekends).add(day)
-    return {day: working_days_between(day, today, holidays=holidays, working_weekends=weekends) for day in overdue}
-
-
 def decorate(proposals: Iterable[Proposal]) -> list[Proposal]:
     """Set `.overdue`, `.days_late`, `.status_class`, `.outcome_badge`, `.outcome_icon` for the templates."""
     rows = list(proposals)
     today = timezone.localdate()
-    late = _late_days((p.due_on for p in rows if p.due_on is not None), today)
+    late = working_days_late_map((p.due_on for p in rows if p.due_on is not None), today)
     for p in rows:
         p.overdue = p.due_on is not None and p.due_on < today  # type: ignore[attr-defined]
         p.days_late = late.get(p.due_on, 0) if p.due_on is not None else 0  # type: ignore[attr-defined]
