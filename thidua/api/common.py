@@ -5,9 +5,13 @@ Apps written before this module keep local copies; new routers import these inst
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from ninja import Schema
+from ninja.pagination import PageNumberPagination
 
 from thidua.api.errors import ERROR_RESPONSES, ErrorOut, InvalidReference
+from thidua.core.web import CappedPaginator
 
 WRITE_RESPONSES: dict[int, Any] = {**ERROR_RESPONSES, 409: ErrorOut, 413: ErrorOut}
 
@@ -25,3 +29,22 @@ def ref(model: type[Any], pk: int | None, *, field: str) -> Any:
     if obj is None:
         raise InvalidReference(field=field)
     return obj
+
+
+class CappedPageNumberPagination(PageNumberPagination):
+    """Page-number pagination whose `count` stops at `count_cap` (`capped` is then true): for searches over millions
+    of rows, where an exact count would visit every match (core.web.CappedPaginator)."""
+
+    count_cap = 1000
+
+    class Output(Schema):
+        items: list[Any]
+        count: int
+        capped: bool
+
+    def paginate_queryset(
+        self, queryset: QuerySet[Any], pagination: PageNumberPagination.Input, request: HttpRequest, **params: Any
+    ) -> Any:
+        paginator = CappedPaginator(queryset, self._get_page_size(pagination.page_size), count_cap=self.count_cap)
+        items = paginator.page(pagination.page).object_list if pagination.page <= paginator.num_pages else []
+        return {"items": items, "count": paginator.count, "capped": paginator.capped}

@@ -13,9 +13,9 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, File, Router, Schema, Status, UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
-from thidua.api.common import WRITE_RESPONSES
+from thidua.api.common import WRITE_RESPONSES, CappedPageNumberPagination
 from thidua.api.common import actor_of as _actor
 from thidua.api.common import ref as _ref
 from thidua.api.errors import ERROR_RESPONSES
@@ -144,8 +144,13 @@ class TimelineYearOut(Schema):
     awards: list[AwardOut]
 
 
-@router.get("/awards", response=list[AwardOut], tags=["awards"], summary="Registry search (without tone marks)")
-@paginate(PageNumberPagination)
+@router.get(
+    "/awards",
+    response=list[AwardOut],
+    tags=["awards"],
+    summary="Registry search (without tone marks); `count` stops at 1,000 (`capped`)",
+)
+@paginate(CappedPageNumberPagination)
 def award_list(
     request: HttpRequest,
     q: str | None = None,

@@ -162,3 +162,27 @@ def test_catalogue_and_prize_quote(tree: dict[str, Any], make_user: Any) -> None
     assert (
         client.get("/api/award-types/nope/prize", {"recipient": "individual", "date": "2025-01-15"}).status_code == 404
     )
+
+
+def test_search_count_stops_at_the_cap(
+    tree: dict[str, Any], flag: Award, make_user: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from thidua.api.common import CappedPageNumberPagination
+    from thidua.awards.services.registry import award_record
+    from thidua.tests_support.factories import system_actor
+
+    for unit in (tree["centre_b"], tree["centre_c"]):
+        award_record(
+            actor=system_actor(),
+            award_type="ttldtt",
+            unit=unit,
+            year=2023,
+            decision_number="15/QĐ-SNV",
+            decision_date=dt.date(2024, 1, 15),
+        )
+    client = signed_in(make_user(Role.VIEWER))
+    assert client.get("/api/awards", {"q": "trung tam"}).json()["capped"] is False
+    monkeypatch.setattr(CappedPageNumberPagination, "count_cap", 2)
+    data = client.get("/api/awards", {"q": "trung tam"}).json()
+    assert (data["count"], data["capped"], len(data["items"])) == (2, True, 2)
+    assert client.get("/api/awards", {"q": "trung tam", "page": 5}).json()["items"] == []
