@@ -185,4 +185,4 @@ def test_search_count_stops_at_the_cap(
     monkeypatch.setattr(CappedPageNumberPagination, "count_cap", 2)
     data = client.get("/api/awards", {"q": "trung tam"}).json()
     assert (data["count"], data["capped"], len(data["items"])) == (2, True, 2)
-    assert client.get("/api/awards", {"q": "trung tam", "page": 5}).json()["items"] == []
+    assert client.get("/api/awards", {"q": "trung tam", "page": "5"}).json()["items"] == []
